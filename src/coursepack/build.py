@@ -1,0 +1,86 @@
+"""The build pipeline: load -> check -> render -> package, then write atomically.
+
+Nothing is written unless every stage succeeded for every requested format: a
+course with an error produces no package at all (and never writes into the course
+folder).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from coursepack.check import check
+from coursepack.clock import build_time
+from coursepack.diagnostics import Diagnostic, has_errors, sorted_unique
+from coursepack.errors import CourseError, UsageError
+from coursepack.loader import load_course
+from coursepack.model import Course
+from coursepack.packaging import write_all, zip_bytes
+from coursepack.render import RenderedCourse, render_course
+from coursepack.targets import get_target
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuiltPackage:
+    format: str
+    path: Path
+    size: int
+    files: int
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    packages: tuple[BuiltPackage, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def package_name(course: Course, fmt: str) -> str:
+    return f"{course.id}-{course.config.version}-{fmt}.zip"
+
+
+def prepare(course_dir: Path) -> tuple[RenderedCourse | None, list[Diagnostic]]:
+    """Load, check and render; the rendered course is ``None`` if anything failed."""
+    loaded = load_course(course_dir)
+    diagnostics = list(loaded.diagnostics)
+    diagnostics.extend(check(loaded.course, loaded.lessons, loaded.quizzes))
+    rendered = None
+    if loaded.course is not None and not has_errors(diagnostics):
+        rendered, found = render_course(loaded.course)
+        diagnostics.extend(found)
+    return rendered, sorted_unique(diagnostics)
+
+
+def build(
+    course_dir: Path,
+    formats: Sequence[str],
+    out_dir: Path,
+    *,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> BuildResult:
+    report = progress or (lambda _message: None)
+    course_root = course_dir.resolve()
+    out = out_dir.resolve()
+    if out == course_root or course_root in out.parents:
+        raise UsageError("the output folder must not be inside the course folder")
+    report("loading and checking the course")
+    rendered, diagnostics = prepare(course_dir)
+    if rendered is None or has_errors(diagnostics, strict=strict):
+        raise CourseError(diagnostics)
+    when = build_time()
+    staged: dict[Path, bytes] = {}
+    built: list[BuiltPackage] = []
+    for fmt in formats:
+        target = get_target(fmt)
+        report(f"packaging {target.LABEL}")
+        files = target.build(rendered)
+        data = zip_bytes(files, when)
+        path = out / package_name(rendered.course, fmt)
+        staged[path] = data
+        built.append(BuiltPackage(format=fmt, path=path, size=len(data), files=len(files)))
+    write_all(staged)
+    return BuildResult(packages=tuple(built), diagnostics=tuple(diagnostics))

@@ -1,0 +1,155 @@
+"""The command line: the only place that prints and chooses exit codes.
+
+Exit codes: 0 success, 1 the input has errors (or warnings under --strict), 2 bad
+usage or configuration. Diagnostics go to stderr, results to stdout. Heavy modules
+are imported inside the commands so that ``--help`` and ``--version`` stay fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from coursepack import __version__
+from coursepack.errors import CourseError, CoursepackError
+
+if TYPE_CHECKING:
+    from rich.status import Status
+
+    from coursepack.diagnostics import Diagnostic
+
+app = typer.Typer(
+    name="coursepack",
+    help="Compile a course written as text files into SCORM 1.2, SCORM 2004, xAPI and cmi5 packages.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _print_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        typer.echo(diagnostic.format(), err=True)
+
+
+def _fail(exc: CoursepackError) -> NoReturn:
+    if isinstance(exc, CourseError):
+        _print_diagnostics(exc.diagnostics)
+    typer.echo(f"coursepack: error: {exc}", err=True)
+    raise typer.Exit(exc.exit_code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"coursepack {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """coursepack: write a course once, ship it to any LMS."""
+
+
+@app.command()
+def build(
+    course_dir: Annotated[Path, typer.Argument(help="The course folder.")] = Path("course"),
+    formats: Annotated[
+        str,
+        typer.Option("--format", "-f", help="Comma-separated formats (scorm12, scorm2004) or 'all'."),
+    ] = "all",
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where packages are written.")] = Path(
+        "dist"
+    ),
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+) -> None:
+    """Build packages of a course into the output folder."""
+    from coursepack.build import build as run_build
+    from coursepack.targets import parse_formats
+
+    try:
+        chosen = parse_formats(formats)
+        with _progress() as report:
+            result = run_build(course_dir, chosen, out, strict=strict, progress=report)
+    except CoursepackError as exc:
+        _fail(exc)
+    _print_diagnostics(result.diagnostics)
+    for package in result.packages:
+        typer.echo(f"{_shown(package.path)}  ({package.files} files, {package.size:,} bytes)")
+
+
+class _SchemaKind(str, Enum):
+    course = "course"
+    lesson = "lesson"
+    quiz = "quiz"
+
+
+@app.command()
+def schema(
+    kind: Annotated[_SchemaKind, typer.Argument(help="Which file's schema.")] = _SchemaKind.course,
+) -> None:
+    """Print the JSON Schema of course.yml, of lesson front matter or of a quiz file."""
+    import json
+
+    from coursepack.model import CourseConfig, LessonMeta, Quiz
+
+    model = {"course": CourseConfig, "lesson": LessonMeta, "quiz": Quiz}[kind.value]
+    document = model.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    typer.echo(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True))
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="The folder to create.")],
+) -> None:
+    """Create a small working course (one module, two lessons, a quiz) to start from."""
+    from coursepack.scaffold import scaffold
+
+    try:
+        written = scaffold(directory)
+    except CoursepackError as exc:
+        _fail(exc)
+    typer.echo(f"created {_shown(directory)} ({len(written)} files); build it with:")
+    typer.echo(f"  coursepack build {_shown(directory)}")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+class _progress:  # noqa: N801 - used as a context manager, reads as a phrase
+    """A status line on a terminal; silent in CI and when output is piped."""
+
+    def __enter__(self) -> Callable[[str], None]:
+        self._status: Status | None = None
+        if sys.stderr.isatty():
+            from rich.console import Console
+
+            self._status = Console(stderr=True).status("building")
+            self._status.start()
+        return self._update
+
+    def _update(self, message: str) -> None:
+        if self._status is not None:
+            self._status.update(message)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._status is not None:
+            self._status.stop()
+
+
+def main() -> None:
+    app()

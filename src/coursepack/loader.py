@@ -1,0 +1,349 @@
+"""Loading a course folder: files -> :class:`~coursepack.model.Course` plus diagnostics.
+
+YAML is read as YAML 1.2 with ruamel.yaml's round-trip loader, so ``no`` stays a
+string and every mapping and sequence knows its line and column. Validation errors
+from the models are mapped back onto those positions. Loading goes on after a
+problem wherever it can, so one run reports every problem in the course.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from coursepack.paths import exists_exact
+from coursepack.diagnostics import Diagnostic, Location, error, sorted_unique
+from coursepack.errors import UsageError
+from coursepack.model import (
+    Course,
+    CourseConfig,
+    Lesson,
+    LessonMeta,
+    Module,
+    ModuleEntry,
+    Quiz,
+)
+
+COURSE_FILE = "course.yml"
+FRONT_MATTER_FENCE = "---"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class _Collector:
+    """Diagnostics gathered while loading one course."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        self.items.append(diagnostic)
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt", pure=True)
+    yaml.version = (1, 2)  # type: ignore[assignment]
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _parse_yaml(text: str, where: Location, out: _Collector) -> Any:
+    """Parse YAML text whose first line is ``where.line``; ``None`` on a syntax error."""
+    try:
+        return _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = where.line + (mark.line if mark else 0)
+        col = (mark.column + 1) if mark else 0
+        problem = exc.problem or exc.context or "invalid YAML"
+        out.add(error(where.at(line, col), "CP101", f"invalid YAML: {problem}"))
+    except Exception as exc:  # ruamel raises several unrelated classes (e.g. duplicate keys)
+        out.add(error(where, "CP101", f"invalid YAML: {exc}"))
+    return None
+
+
+# ------------------------------------------------------------- error positions
+
+
+def _position(node: Any, key: Any, *, of_key: bool) -> tuple[int, int] | None:
+    lc = getattr(node, "lc", None)
+    if lc is None:
+        return None
+    try:
+        if isinstance(node, CommentedMap):
+            line, col = lc.key(key) if of_key else lc.value(key)
+        elif isinstance(node, CommentedSeq):
+            line, col = lc.item(key)
+        else:
+            return None
+    except (KeyError, IndexError, TypeError):
+        return None
+    return line + 1, col + 1
+
+
+def _locate(raw: Any, loc: Sequence[int | str], start: Location, *, of_key: bool) -> Location:
+    """Walk a pydantic error path through the YAML tree to the best position."""
+    node = raw
+    best = (
+        start.at(node.lc.line + start.line, node.lc.col + 1)
+        if getattr(node, "lc", None)
+        else start
+    )
+    for i, key in enumerate(loc):
+        last = i == len(loc) - 1
+        # Discriminated unions insert the tag ('single_choice') into the path; it is
+        # not a key of the YAML mapping, so skip it.
+        if isinstance(node, CommentedMap) and key not in node:
+            continue
+        if isinstance(node, CommentedSeq) and not (isinstance(key, int) and key < len(node)):
+            continue
+        position = _position(node, key, of_key=of_key and last)
+        if position is not None:
+            best = start.at(position[0] + start.line - 1, position[1])
+        node = node[key]
+        if getattr(node, "lc", None) is not None and not last:
+            best = start.at(node.lc.line + start.line, node.lc.col + 1)
+    return best
+
+
+def _message(err: ErrorDetails) -> tuple[str, str]:
+    """A stable code and a readable message for one pydantic error."""
+    loc = err["loc"]
+    name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return "CP102", f"unknown key '{name}'"
+    if kind == "missing":
+        return "CP103", f"missing required key '{name}'"
+    if kind == "union_tag_invalid":
+        ctx = err.get("ctx") or {}
+        return "CP104", (
+            f"unknown question type {ctx.get('tag', '')!s}; expected one of {ctx.get('expected_tags', '')}"
+        )
+    if kind == "union_tag_not_found":
+        return "CP103", "missing required key 'type'"
+    if kind == "value_error":
+        text = str(err["msg"]).removeprefix("Value error, ")
+        return "CP106", text
+    if kind == "string_pattern_mismatch" and name in {"id", "version", "language"}:
+        hint = {
+            "id": "an identifier starts with a letter or '_' and uses only letters, digits, '_' and '.'",
+            "version": "a version uses letters, digits, '.', '_', '+' and '-'",
+            "language": "use a BCP 47 tag such as 'fr' or 'pt-BR'",
+        }[name]
+        return "CP105", f"invalid '{name}' {err['input']!r}: {hint}"
+    where = f"'{name}': " if name else ""
+    return "CP105", f"{where}{err['msg'][0].lower()}{err['msg'][1:]}"
+
+
+def _validate(model: type[M], raw: Any, where: Location, out: _Collector) -> M | None:
+    if not isinstance(raw, CommentedMap):
+        out.add(error(where, "CP105", "expected a mapping of keys to values"))
+        return None
+    try:
+        return model.model_validate(raw, context={"file": where.file})
+    except ValidationError as exc:
+        for err in exc.errors():
+            code, message = _message(err)
+            of_key = err["type"] == "extra_forbidden"
+            location = _locate(raw, err["loc"], where, of_key=of_key)
+            out.add(error(location, code, message))
+    return None
+
+
+# ------------------------------------------------------------------- file access
+
+
+def _resolve(course_root: Path, reference: str, where: Location, out: _Collector) -> Path | None:
+    """A course-relative reference as a file inside the course folder, or ``None``."""
+    posix = PurePosixPath(reference)
+    if posix.is_absolute() or ".." in posix.parts or "\\" in reference:
+        out.add(
+            error(
+                where,
+                "CP201",
+                f"'{reference}' must be a relative path inside the course folder, with '/' separators",
+            )
+        )
+        return None
+    path = course_root.joinpath(*posix.parts)
+    if not exists_exact(course_root, posix):
+        hint = ""
+        if path.exists():
+            hint = " (a file exists with different letter case; web servers are case-sensitive)"
+        out.add(error(where, "CP202", f"file not found: '{reference}'{hint}"))
+        return None
+    return path
+
+
+def _read_text(path: Path, where: Location, out: _Collector) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        out.add(error(where, "CP203", f"not UTF-8 text: {exc.reason} at byte {exc.start}"))
+    except OSError as exc:
+        out.add(error(where, "CP203", f"cannot read file: {exc.strerror}"))
+    return None
+
+
+def _value_location(node: Any, key: Any, file: Location) -> Location:
+    position = _position(node, key, of_key=False)
+    return file.at(*position) if position else file
+
+
+# ------------------------------------------------------------------------ pieces
+
+
+def load_lesson(path: Path, out: _Collector) -> Lesson | None:
+    start = Location(path, 1, 1)
+    text = _read_text(path, start, out)
+    if text is None:
+        return None
+    text = text.removeprefix("\ufeff")
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != FRONT_MATTER_FENCE:
+        out.add(
+            error(
+                start,
+                "CP301",
+                "a lesson starts with YAML front matter between '---' lines (with at least 'id' and 'title')",
+            )
+        )
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == FRONT_MATTER_FENCE), None)
+    if end is None:
+        out.add(error(start, "CP301", "the front matter has no closing '---' line"))
+        return None
+    raw = _parse_yaml("".join(lines[1:end]), Location(path, 2, 1), out)
+    if raw is None:
+        if end == 1 or not "".join(lines[1:end]).strip():
+            out.add(error(start.at(2, 1), "CP103", "missing required keys 'id' and 'title'"))
+        return None
+    meta = _validate(LessonMeta, raw, Location(path, 2, 1), out)
+    if meta is None:
+        return None
+    return Lesson(meta=meta, body="".join(lines[end + 1 :]), path=path, body_line=end + 2)
+
+
+def load_quiz(path: Path, out: _Collector) -> Quiz | None:
+    start = Location(path, 1, 1)
+    text = _read_text(path, start, out)
+    if text is None:
+        return None
+    raw = _parse_yaml(text, start, out)
+    if raw is None:
+        return None
+    return _validate(Quiz, raw, start, out)
+
+
+def _load_lessons(
+    course_root: Path, seq: Any, file: Location, seen: dict[Path, Location], out: _Collector
+) -> tuple[Lesson, ...]:
+    lessons: list[Lesson] = []
+    if not isinstance(seq, CommentedSeq):
+        return ()
+    for index, reference in enumerate(seq):
+        if not isinstance(reference, str):
+            continue  # the model reports the wrong type
+        where = _value_location(seq, index, file)
+        path = _resolve(course_root, reference, where, out)
+        if path is None:
+            continue
+        if path in seen:
+            out.add(error(where, "CP204", f"'{reference}' is already used at {seen[path].display()}"))
+            continue
+        seen[path] = where
+        lesson = load_lesson(path, out)
+        if lesson is not None:
+            lessons.append(lesson)
+    return tuple(lessons)
+
+
+def _load_quiz_ref(
+    course_root: Path, node: Any, key: str, file: Location, out: _Collector
+) -> Quiz | None:
+    reference = node.get(key) if isinstance(node, CommentedMap) else None
+    if not isinstance(reference, str):
+        return None
+    path = _resolve(course_root, reference, _value_location(node, key, file), out)
+    return load_quiz(path, out) if path is not None else None
+
+
+# ------------------------------------------------------------------------ course
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What was loaded, and every problem found while loading.
+
+    ``course`` is set when ``course.yml`` itself is valid, even if some lesson or
+    quiz was not: the checks then still run on everything that did load, so one run
+    reports all problems. ``lessons`` and ``quizzes`` hold every file that loaded.
+    """
+
+    course: Course | None
+    lessons: tuple[Lesson, ...]
+    quizzes: tuple[Quiz, ...]
+    diagnostics: list[Diagnostic]
+
+
+def load_course(course_root: Path) -> LoadResult:
+    root = course_root.resolve()
+    config_path = root / COURSE_FILE
+    if not config_path.is_file():
+        raise UsageError(f"no {COURSE_FILE} in '{course_root}': is this a course folder?")
+    out = _Collector()
+    file = Location(config_path, 1, 1)
+    text = _read_text(config_path, file, out)
+    raw = _parse_yaml(text, file, out) if text is not None else None
+    config = _validate(CourseConfig, raw, file, out) if raw is not None else None
+
+    # Go on from the raw tree even when course.yml is invalid, so the lessons and
+    # quizzes it names are checked in the same run.
+    seen: dict[Path, Location] = {}
+    modules: list[Module] = []
+    all_lessons: list[Lesson] = []
+    all_quizzes: list[Quiz] = []
+    raw_modules = raw.get("modules") if isinstance(raw, CommentedMap) else None
+    for index, raw_module in enumerate(raw_modules if isinstance(raw_modules, CommentedSeq) else []):
+        if not isinstance(raw_module, CommentedMap):
+            continue
+        lessons = _load_lessons(root, raw_module.get("lessons"), file, seen, out)
+        quiz = _load_quiz_ref(root, raw_module, "quiz", file, out)
+        all_lessons.extend(lessons)
+        all_quizzes.extend([quiz] if quiz else [])
+        if config is not None and index < len(config.modules):
+            modules.append(Module(entry=config.modules[index], lessons=lessons, quiz=quiz))
+    assessment = _load_quiz_ref(root, raw, "assessment", file, out)
+    all_quizzes.extend([assessment] if assessment else [])
+    appendix = _load_lessons(
+        root, raw.get("appendix") if isinstance(raw, CommentedMap) else None, file, seen, out
+    )
+    all_lessons.extend(appendix)
+
+    course = None
+    if config is not None:
+        course = Course(
+            root=root,
+            config=config,
+            modules=tuple(modules),
+            assessment=assessment,
+            appendix=appendix,
+        )
+    return LoadResult(
+        course=course,
+        lessons=tuple(all_lessons),
+        quizzes=tuple(all_quizzes),
+        diagnostics=sorted_unique(out.items),
+    )
+
+
+__all__ = ["COURSE_FILE", "LoadResult", "ModuleEntry", "load_course", "load_lesson", "load_quiz"]

@@ -1,0 +1,212 @@
+"""Markdown to HTML for lessons and quiz texts, with every local reference checked.
+
+Raw HTML is escaped unless the lesson allows it, and then it is sanitised with nh3.
+Local images and links are resolved against the lesson's folder, must exist inside
+the course folder with the exact letter case (LMS web servers are case-sensitive,
+standards.md Z7), and are rewritten to their place in the package. A link to another
+lesson file becomes a link to that lesson inside the course.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+from coursepack.paths import exists_exact
+from coursepack.diagnostics import Diagnostic, Location, error, warning
+
+ASSET_PREFIX = "assets"
+
+# What lesson HTML may contain when an author allows raw HTML: content markup only,
+# nothing that runs script or loads from elsewhere.
+_ALLOWED_TAGS = {
+    "a", "abbr", "aside", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del",
+    "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
+    "samp", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "u", "ul", "var", "audio", "video", "source", "track",
+}  # fmt: skip
+_ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "lang", "dir", "title"},
+    "a": {"href", "hreflang", "target"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "td": {"colspan", "rowspan", "headers"},
+    "th": {"colspan", "rowspan", "scope", "headers"},
+    "ol": {"start", "reversed", "type"},
+    "audio": {"src", "controls"},
+    "video": {"src", "controls", "width", "height", "poster"},
+    "source": {"src", "type"},
+    "track": {"src", "kind", "srclang", "label", "default"},
+}
+
+
+@dataclass(frozen=True)
+class RenderedMarkdown:
+    html: str
+    assets: frozenset[str]  # course-relative POSIX paths of the files referenced
+
+
+@dataclass
+class _Context:
+    course_root: Path
+    file: Path
+    first_line: int
+    source_lines: Sequence[str]
+    lesson_anchors: Mapping[Path, str]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    assets: set[str] = field(default_factory=set)
+
+    def location(self, token_line: int | None, needle: str) -> Location:
+        if token_line is None:
+            return Location(self.file, self.first_line, 0)
+        line = self.first_line + token_line
+        col = 0
+        # Block tokens span several lines: find the one holding the reference.
+        for offset in range(token_line, len(self.source_lines)):
+            found = self.source_lines[offset].find(needle)
+            if found >= 0:
+                line, col = self.first_line + offset, found + 1
+                break
+        return Location(self.file, line, col)
+
+
+def _parser(allow_html: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    return md
+
+
+def _is_local(reference: str) -> bool:
+    parts = urlsplit(reference)
+    return not parts.scheme and not parts.netloc and not reference.startswith("#")
+
+
+def _check_local(reference: str, ctx: _Context, line: int | None, what: str) -> str | None:
+    """The package path for a local reference, or ``None`` after reporting a problem."""
+    parts = urlsplit(reference)
+    relative = unquote(parts.path)
+    where = ctx.location(line, reference)
+    if not relative:
+        return reference
+    target = (ctx.file.parent / relative).resolve()
+    try:
+        inside = PurePosixPath(target.relative_to(ctx.course_root).as_posix())
+    except ValueError:
+        ctx.diagnostics.append(
+            error(where, "CP402", f"{what} '{reference}' points outside the course folder")
+        )
+        return None
+    if target in ctx.lesson_anchors:
+        return "#" + ctx.lesson_anchors[target]
+    if not exists_exact(ctx.course_root, inside):
+        hint = " (it exists with different letter case)" if target.exists() else ""
+        ctx.diagnostics.append(error(where, "CP401", f"{what} not found: '{reference}'{hint}"))
+        return None
+    ctx.assets.add(inside.as_posix())
+    suffix = f"#{parts.fragment}" if parts.fragment else ""
+    return f"{ASSET_PREFIX}/{inside.as_posix()}{suffix}"
+
+
+def _rewrite_inline(tokens: list[Token], ctx: _Context, line: int | None) -> None:
+    for token in tokens:
+        if token.type == "image":
+            src = str(token.attrGet("src") or "")
+            if not token.content.strip() and not token.children:
+                ctx.diagnostics.append(
+                    warning(ctx.location(line, src), "CP403", f"image '{src}' has no alt text")
+                )
+            if _is_local(src):
+                rewritten = _check_local(src, ctx, line, "image")
+                if rewritten is not None:
+                    token.attrSet("src", rewritten)
+            else:
+                ctx.diagnostics.append(
+                    error(
+                        ctx.location(line, src),
+                        "CP404",
+                        f"image '{src}' is not in the course: packages must work offline and load nothing from outside",
+                    )
+                )
+            token.attrSet("loading", "lazy")
+        elif token.type == "link_open":
+            href = str(token.attrGet("href") or "")
+            if _is_local(href):
+                rewritten = _check_local(href, ctx, line, "link target")
+                if rewritten is not None:
+                    token.attrSet("href", rewritten)
+            elif not href.startswith("#"):
+                # Leave the LMS frame safely (no window.opener, no referrer).
+                token.attrSet("target", "_blank")
+                token.attrSet("rel", "noopener noreferrer")
+        if token.children:
+            _rewrite_inline(token.children, ctx, line)
+
+
+def _check_headings(tokens: list[Token], ctx: _Context) -> None:
+    for token in tokens:
+        if token.type == "heading_open" and token.tag == "h1":
+            line = token.map[0] if token.map else None
+            ctx.diagnostics.append(
+                warning(
+                    ctx.location(line, "#"),
+                    "CP405",
+                    "the lesson title is the page's only h1: start sections at '##'",
+                )
+            )
+
+
+def render_markdown(
+    text: str,
+    *,
+    course_root: Path,
+    file: Path,
+    first_line: int,
+    allow_html: bool = False,
+    lesson_anchors: Mapping[Path, str] | None = None,
+    inline: bool = False,
+) -> tuple[RenderedMarkdown, list[Diagnostic]]:
+    ctx = _Context(
+        course_root=course_root,
+        file=file,
+        first_line=first_line,
+        source_lines=text.splitlines(),
+        lesson_anchors=lesson_anchors or {},
+    )
+    md = _parser(allow_html)
+    tokens = md.parseInline(text) if inline else md.parse(text)
+    for token in tokens:
+        if token.type == "inline":
+            _rewrite_inline(token.children or [], ctx, token.map[0] if token.map else None)
+    if not inline:
+        _check_headings(tokens, ctx)
+    html: str = md.renderer.render(tokens, md.options, {})
+    if allow_html:
+        html = _sanitise(html)
+    return RenderedMarkdown(html=html, assets=frozenset(ctx.assets)), ctx.diagnostics
+
+
+def _sanitise(html: str) -> str:
+    attribute_filter: Callable[[str, str, str], str | None] = _keep_safe_urls
+    cleaned: str = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        link_rel="noopener noreferrer",
+        attribute_filter=attribute_filter,
+        url_schemes={"http", "https", "mailto"},
+    )
+    return cleaned
+
+
+def _keep_safe_urls(tag: str, attribute: str, value: str) -> str | None:
+    if attribute in {"src", "poster"} and not _is_local(value):
+        return None  # media must come from the package (no tracking pixels)
+    return value

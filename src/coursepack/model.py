@@ -1,0 +1,378 @@
+"""The course format: what authors write, validated in one place.
+
+Three kinds of source file share these models:
+
+* ``course.yml``           -> :class:`CourseConfig`
+* lesson front matter     -> :class:`LessonMeta` (the Markdown body follows it)
+* a quiz file (``*.yml``) -> :class:`Quiz`
+
+Every mapping an author writes becomes a :class:`Node`, which remembers where it
+was written (``source``) so that later stages can report located diagnostics.
+Identifiers are declared by the author, never derived from titles or positions:
+they become SCORM identifiers, interaction ids and xAPI activity ids, and Moodle
+re-links learner data by identifier on re-upload (standards.md M7).
+
+The loaded course (:class:`Course`, :class:`Module`, :class:`Lesson`) ties the
+files together; it is built by :mod:`coursepack.loader`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic.json_schema import SkipJsonSchema
+
+from coursepack.diagnostics import Location
+
+# Moodle accepts only [\w.] in short identifiers (standards.md 1.I) and SCORM wants
+# xs:ID/NCName values (S12-7): a letter or underscore first, no hyphen, no colon.
+IDENTIFIER_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.]{0,63}$"
+Identifier = Annotated[
+    str,
+    StringConstraints(pattern=IDENTIFIER_PATTERN),
+    Field(
+        description="Stable identifier: a letter or '_' first, then letters, digits, '_' "
+        "or '.'; at most 64 characters. Never change it once learners have used the course."
+    ),
+]
+NonEmptyText = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+Percent = Annotated[int, Field(ge=0, le=100)]
+LanguageTag = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
+    Field(description="BCP 47 language tag, e.g. 'fr', 'en', 'pt-BR'."),
+]
+RelativePath = Annotated[
+    str,
+    StringConstraints(min_length=1),
+    Field(description="A path relative to the course folder, with '/' separators."),
+]
+
+
+class Node(BaseModel):
+    """A mapping written by an author; remembers where it was written."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: SkipJsonSchema[Location | None] = Field(default=None, exclude=True, repr=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _attach_source(cls, data: Any, info: ValidationInfo) -> Any:
+        # The loader passes ruamel.yaml's round-trip mappings, which know their own
+        # line and column, and the file name in the validation context.
+        context = info.context or {}
+        lc = getattr(data, "lc", None)
+        if lc is None or "file" not in context:
+            return data
+        if "source" in data:
+            raise ValueError("'source' is not a key of the course format")
+        located = dict(data)
+        located["source"] = Location(context["file"], lc.line + 1, lc.col + 1)
+        return located
+
+
+# --------------------------------------------------------------------------- quiz
+
+
+class Feedback(Node):
+    correct: str | None = Field(default=None, description="Shown after a correct answer.")
+    incorrect: str | None = Field(default=None, description="Shown after a wrong answer.")
+
+
+class Choice(Node):
+    id: Identifier
+    text: NonEmptyText
+    correct: bool = False
+    feedback: str | None = Field(default=None, description="Shown when this option is chosen.")
+
+
+class OrderItem(Node):
+    id: Identifier
+    text: NonEmptyText
+
+
+class MatchPair(Node):
+    id: Identifier
+    prompt: NonEmptyText = Field(description="The left-hand item.")
+    match: NonEmptyText = Field(description="The right-hand item it belongs with.")
+
+
+class QuestionBase(Node):
+    id: Identifier
+    prompt: NonEmptyText = Field(description="The question, in Markdown (inline).")
+    hint: str | None = None
+    feedback: Feedback | None = None
+    weight: float = Field(default=1.0, ge=0, le=100)
+    attempts: int = Field(default=1, ge=1, le=10, description="Tries allowed on this question.")
+
+
+def _unique_ids(items: list[Choice] | list[OrderItem] | list[MatchPair], what: str) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            raise ValueError(f"{what} id '{item.id}' is used twice in this question")
+        seen.add(item.id)
+
+
+class SingleChoice(QuestionBase):
+    type: Literal["single_choice"]
+    options: list[Choice] = Field(min_length=2, max_length=36)
+
+    @model_validator(mode="after")
+    def _one_correct(self) -> Self:
+        _unique_ids(self.options, "option")
+        if sum(option.correct for option in self.options) != 1:
+            raise ValueError("a single_choice question needs exactly one correct option")
+        return self
+
+
+class MultipleResponse(QuestionBase):
+    type: Literal["multiple_response"]
+    options: list[Choice] = Field(min_length=2, max_length=36)
+
+    @model_validator(mode="after")
+    def _some_correct(self) -> Self:
+        _unique_ids(self.options, "option")
+        if not any(option.correct for option in self.options):
+            raise ValueError("a multiple_response question needs at least one correct option")
+        return self
+
+
+class TrueFalse(QuestionBase):
+    type: Literal["true_false"]
+    answer: bool
+
+
+class FillIn(QuestionBase):
+    type: Literal["fill_in"]
+    answers: list[NonEmptyText] = Field(min_length=1, max_length=10)
+    case_sensitive: bool = False
+
+
+class Numeric(QuestionBase):
+    type: Literal["numeric"]
+    answer: float | None = Field(default=None, description="The exact answer.")
+    tolerance: float = Field(default=0, ge=0, description="Accepted distance from 'answer'.")
+    min: float | None = Field(default=None, description="Lowest accepted value (with max).")
+    max: float | None = Field(default=None, description="Highest accepted value (with min).")
+
+    @model_validator(mode="after")
+    def _answer_or_range(self) -> Self:
+        has_range = self.min is not None and self.max is not None
+        if (self.answer is None) == (not has_range):
+            raise ValueError("a numeric question needs either 'answer' or both 'min' and 'max'")
+        if has_range and self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("'min' is greater than 'max'")
+        return self
+
+
+class Matching(QuestionBase):
+    type: Literal["matching"]
+    pairs: list[MatchPair] = Field(min_length=2, max_length=36)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Self:
+        _unique_ids(self.pairs, "pair")
+        return self
+
+
+class Ordering(QuestionBase):
+    type: Literal["ordering"]
+    items: list[OrderItem] = Field(
+        min_length=2, max_length=36, description="The items, in the correct order."
+    )
+
+    @model_validator(mode="after")
+    def _unique(self) -> Self:
+        _unique_ids(self.items, "item")
+        return self
+
+
+class Likert(QuestionBase):
+    """An unscored opinion question (survey)."""
+
+    type: Literal["likert"]
+    scale: list[OrderItem] = Field(min_length=2, max_length=11)
+    weight: float = Field(default=0, ge=0, le=0)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Self:
+        _unique_ids(self.scale, "scale point")
+        return self
+
+
+Question = Annotated[
+    SingleChoice | MultipleResponse | TrueFalse | FillIn | Numeric | Matching | Ordering | Likert,
+    Field(discriminator="type"),
+]
+
+QuestionType = Literal[
+    "single_choice",
+    "multiple_response",
+    "true_false",
+    "fill_in",
+    "numeric",
+    "matching",
+    "ordering",
+    "likert",
+]
+
+
+class Quiz(Node):
+    id: Identifier
+    title: NonEmptyText
+    intro: str | None = Field(default=None, description="Markdown shown before the questions.")
+    pass_mark: Percent | None = Field(
+        default=None, description="Percentage needed to pass; the course's pass mark if unset."
+    )
+    attempts: int | None = Field(default=None, ge=1, description="Attempts allowed; unlimited.")
+    shuffle_questions: bool = False
+    shuffle_options: bool = False
+    draw: int | None = Field(default=None, ge=1, description="Draw this many questions per attempt.")
+    review: Literal["answers", "feedback", "none"] = Field(
+        default="answers", description="After submitting: show correct answers, feedback only, or nothing."
+    )
+    questions: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _draw_fits(self) -> Self:
+        if self.draw is not None and self.draw > len(self.questions):
+            raise ValueError(f"'draw' is {self.draw} but the quiz has {len(self.questions)} questions")
+        return self
+
+
+# ------------------------------------------------------------------------ lessons
+
+
+class LessonMeta(Node):
+    """The YAML front matter of a lesson file."""
+
+    id: Identifier
+    title: NonEmptyText
+    summary: str | None = None
+    allow_html: bool = Field(
+        default=False, description="Keep raw HTML in the Markdown (sanitised); escaped otherwise."
+    )
+
+
+# ------------------------------------------------------------------------- course
+
+
+class Tracking(Node):
+    completion: Literal[
+        "all_lessons", "percent_lessons", "assessment_passed", "all_lessons_and_assessment"
+    ] = Field(default="all_lessons", description="When the course counts as completed.")
+    completion_percent: Percent = Field(
+        default=100, description="With completion 'percent_lessons': the share of lessons to view."
+    )
+    pass_mark: Percent = Field(default=80, description="Percentage to pass the final assessment.")
+    scorm12_status: Literal[
+        "passed_incomplete", "passed_failed", "completed_incomplete", "completed_failed"
+    ] = Field(
+        default="passed_incomplete",
+        description="SCORM 1.2 only: the lesson_status pair the course reports.",
+    )
+
+
+class ModuleEntry(Node):
+    id: Identifier
+    title: NonEmptyText
+    description: str | None = None
+    lessons: list[RelativePath] = Field(min_length=1, description="Lesson files, in order.")
+    quiz: RelativePath | None = Field(default=None, description="The module's quiz file.")
+
+
+class CourseConfig(Node):
+    """``course.yml``."""
+
+    id: Identifier
+    version: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,31}$")]
+    language: LanguageTag
+    title: NonEmptyText
+    description: NonEmptyText
+    authors: list[NonEmptyText] = Field(default_factory=list)
+    licence: str | None = Field(default=None, description="SPDX identifier, e.g. CC-BY-SA-4.0.")
+    theme: str = Field(default="default", description="A theme name or a path to a theme folder.")
+    tracking: Tracking = Field(default_factory=Tracking)
+    modules: list[ModuleEntry] = Field(min_length=1)
+    assessment: RelativePath | None = Field(default=None, description="The final assessment.")
+    appendix: list[RelativePath] = Field(
+        default_factory=list,
+        description="Pages after the assessment (resources, glossary); not needed for completion.",
+    )
+
+
+# ------------------------------------------------------------------ loaded course
+
+
+@dataclass(frozen=True)
+class Lesson:
+    meta: LessonMeta
+    body: str
+    path: Path
+    body_line: int  # 1-based line of the first body line in the file
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+
+@dataclass(frozen=True)
+class Module:
+    entry: ModuleEntry
+    lessons: tuple[Lesson, ...]
+    quiz: Quiz | None
+
+    @property
+    def id(self) -> str:
+        return self.entry.id
+
+    @property
+    def title(self) -> str:
+        return self.entry.title
+
+
+@dataclass(frozen=True)
+class Course:
+    root: Path
+    config: CourseConfig
+    modules: tuple[Module, ...]
+    assessment: Quiz | None
+    appendix: tuple[Lesson, ...]
+
+    @property
+    def id(self) -> str:
+        return self.config.id
+
+    def lessons(self) -> Iterator[Lesson]:
+        for module in self.modules:
+            yield from module.lessons
+        yield from self.appendix
+
+    def quizzes(self) -> Iterator[Quiz]:
+        for module in self.modules:
+            if module.quiz is not None:
+                yield module.quiz
+        if self.assessment is not None:
+            yield self.assessment
+
+    @property
+    def required_lessons(self) -> tuple[Lesson, ...]:
+        """Lessons that count for completion (module lessons, not the appendix)."""
+        return tuple(lesson for module in self.modules for lesson in module.lessons)

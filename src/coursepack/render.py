@@ -1,0 +1,359 @@
+"""Rendering: a loaded course -> HTML fragments, assets and the runtime's course data.
+
+Everything expensive happens once, in :func:`render_course`; every target then asks
+:meth:`RenderedCourse.page` for its launch page, which only assembles the already
+rendered fragments with the theme's templates.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from coursepack.diagnostics import Diagnostic, Location
+from coursepack.markdown import ASSET_PREFIX, render_markdown
+from coursepack.model import (
+    Course,
+    Lesson,
+    Likert,
+    Matching,
+    MultipleResponse,
+    Numeric,
+    Ordering,
+    Question,
+    Quiz,
+    SingleChoice,
+    TrueFalse,
+)
+from coursepack.theme import Theme, resolve_theme
+from coursepack.ui import strings_for
+
+LAUNCH_PAGE = "index.html"
+RUNTIME_DIR = "runtime"
+
+
+@dataclass(frozen=True)
+class RenderedLesson:
+    id: str
+    title: str
+    summary: str | None
+    html: Markup
+    module_id: str | None
+    required: bool
+
+
+@dataclass(frozen=True)
+class RenderedChoice:
+    id: str
+    html: Markup
+    feedback: Markup | None
+
+
+@dataclass(frozen=True)
+class RenderedQuestion:
+    id: str
+    type: str
+    prompt: Markup
+    hint: Markup | None
+    choices: tuple[RenderedChoice, ...]  # options, items, scale points or match targets
+    prompts: tuple[RenderedChoice, ...]  # matching: the left-hand items
+    feedback_correct: Markup | None
+    feedback_incorrect: Markup | None
+
+
+@dataclass(frozen=True)
+class RenderedQuiz:
+    id: str
+    title: str
+    intro: Markup | None
+    kind: str  # "module" or "assessment"
+    module_id: str | None
+    pass_mark: int
+    questions: tuple[RenderedQuestion, ...]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One screen of the course, in reading order."""
+
+    kind: str  # "lesson" or "quiz"
+    id: str
+    title: str
+    module_id: str | None
+
+
+@dataclass(frozen=True)
+class TargetPage:
+    """What a target contributes to its launch page."""
+
+    name: str
+    adapter_script: str
+    connect_src: str = "'none'"
+
+
+@dataclass(frozen=True)
+class RenderedCourse:
+    course: Course
+    theme: Theme
+    lessons: tuple[RenderedLesson, ...]
+    quizzes: tuple[RenderedQuiz, ...]
+    steps: tuple[Step, ...]
+    assets: Mapping[str, Path]  # package path -> source file
+    runtime_data: Mapping[str, Any]
+
+    def page(self, target: TargetPage) -> bytes:
+        env = self.theme.environment()
+        template = env.get_template("course.html")
+        config = self.course.config
+        lessons = {lesson.id: lesson for lesson in self.lessons}
+        quizzes = {quiz.id: quiz for quiz in self.quizzes}
+        modules = [
+            {
+                "id": module.id,
+                "title": module.title,
+                "description": module.entry.description,
+                "lessons": [lessons[lesson.id] for lesson in module.lessons],
+                "quiz": quizzes[module.quiz.id] if module.quiz else None,
+            }
+            for module in self.course.modules
+        ]
+        html = template.render(
+            course=config,
+            modules=modules,
+            assessment=quizzes[self.course.assessment.id] if self.course.assessment else None,
+            appendix=[lessons[lesson.id] for lesson in self.course.appendix],
+            steps=self.steps,
+            t=strings_for(config.language),
+            target=target,
+            runtime_json=Markup(_script_json(self.runtime_data)),
+            theme_files=[path for path in self.theme_static() if path.endswith(".css")],
+        )
+        return html.encode("utf-8")
+
+    def theme_static(self) -> dict[str, Path]:
+        return self.theme.static_files()
+
+
+def _script_json(data: Mapping[str, Any]) -> str:
+    # Inside <script type="application/json">, "</" must not appear literally.
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+# ------------------------------------------------------------------- rendering
+
+
+@dataclass
+class _Renderer:
+    course_root: Path
+    anchors: dict[Path, str]
+    diagnostics: list[Diagnostic]
+    assets: set[str]
+
+    def block(self, text: str, file: Path, line: int, *, allow_html: bool = False) -> Markup:
+        rendered, found = render_markdown(
+            text,
+            course_root=self.course_root,
+            file=file,
+            first_line=line,
+            allow_html=allow_html,
+            lesson_anchors=self.anchors,
+        )
+        self.diagnostics.extend(found)
+        self.assets.update(rendered.assets)
+        return Markup(rendered.html)
+
+    def inline(self, text: str | None, where: Location | None) -> Markup | None:
+        if text is None:
+            return None
+        file = where.file if where else self.course_root
+        rendered, found = render_markdown(
+            text,
+            course_root=self.course_root,
+            file=file,
+            first_line=where.line if where else 0,
+            lesson_anchors=self.anchors,
+            inline=True,
+        )
+        self.diagnostics.extend(found)
+        self.assets.update(rendered.assets)
+        return Markup(rendered.html)
+
+    def lesson(self, lesson: Lesson, module_id: str | None, required: bool) -> RenderedLesson:
+        return RenderedLesson(
+            id=lesson.id,
+            title=lesson.title,
+            summary=lesson.meta.summary,
+            html=self.block(
+                lesson.body, lesson.path, lesson.body_line, allow_html=lesson.meta.allow_html
+            ),
+            module_id=module_id,
+            required=required,
+        )
+
+    def question(self, question: Question) -> RenderedQuestion:
+        where = question.source
+        choices: list[RenderedChoice] = []
+        prompts: list[RenderedChoice] = []
+        if isinstance(question, SingleChoice | MultipleResponse):
+            choices = [
+                RenderedChoice(
+                    o.id, self.inline(o.text, o.source) or Markup(), self.inline(o.feedback, o.source)
+                )
+                for o in question.options
+            ]
+        elif isinstance(question, Ordering | Likert):
+            items = question.items if isinstance(question, Ordering) else question.scale
+            choices = [
+                RenderedChoice(i.id, self.inline(i.text, i.source) or Markup(), None) for i in items
+            ]
+        elif isinstance(question, Matching):
+            prompts = [
+                RenderedChoice(p.id, self.inline(p.prompt, p.source) or Markup(), None)
+                for p in question.pairs
+            ]
+            choices = [
+                RenderedChoice(p.id, self.inline(p.match, p.source) or Markup(), None)
+                for p in sorted(question.pairs, key=lambda p: p.match.casefold())
+            ]
+        feedback = question.feedback
+        return RenderedQuestion(
+            id=question.id,
+            type=question.type,
+            prompt=self.inline(question.prompt, where) or Markup(),
+            hint=self.inline(question.hint, where),
+            choices=tuple(choices),
+            prompts=tuple(prompts),
+            feedback_correct=self.inline(feedback.correct, feedback.source) if feedback else None,
+            feedback_incorrect=self.inline(feedback.incorrect, feedback.source)
+            if feedback
+            else None,
+        )
+
+    def quiz(self, quiz: Quiz, kind: str, module_id: str | None, pass_mark: int) -> RenderedQuiz:
+        intro = None
+        if quiz.intro and quiz.source:
+            intro = self.block(quiz.intro, quiz.source.file, quiz.source.line)
+        return RenderedQuiz(
+            id=quiz.id,
+            title=quiz.title,
+            intro=intro,
+            kind=kind,
+            module_id=module_id,
+            pass_mark=quiz.pass_mark if quiz.pass_mark is not None else pass_mark,
+            questions=tuple(self.question(q) for q in quiz.questions),
+        )
+
+
+def render_course(course: Course) -> tuple[RenderedCourse, list[Diagnostic]]:
+    theme = resolve_theme(course.root, course.config.theme)
+    anchors = {lesson.path.resolve(): lesson.id for lesson in course.lessons()}
+    renderer = _Renderer(course.root, anchors, [], set())
+    pass_mark = course.config.tracking.pass_mark
+    lessons: list[RenderedLesson] = []
+    quizzes: list[RenderedQuiz] = []
+    steps: list[Step] = []
+    for module in course.modules:
+        for lesson in module.lessons:
+            lessons.append(renderer.lesson(lesson, module.id, required=True))
+            steps.append(Step("lesson", lesson.id, lesson.title, module.id))
+        if module.quiz is not None:
+            quizzes.append(renderer.quiz(module.quiz, "module", module.id, pass_mark))
+            steps.append(Step("quiz", module.quiz.id, module.quiz.title, module.id))
+    if course.assessment is not None:
+        quizzes.append(renderer.quiz(course.assessment, "assessment", None, pass_mark))
+        steps.append(Step("quiz", course.assessment.id, course.assessment.title, None))
+    for lesson in course.appendix:
+        lessons.append(renderer.lesson(lesson, None, required=False))
+        steps.append(Step("lesson", lesson.id, lesson.title, None))
+
+    assets = {
+        f"{ASSET_PREFIX}/{relative}": course.root / relative for relative in sorted(renderer.assets)
+    }
+    rendered = RenderedCourse(
+        course=course,
+        theme=theme,
+        lessons=tuple(lessons),
+        quizzes=tuple(quizzes),
+        steps=tuple(steps),
+        assets=assets,
+        runtime_data=runtime_data(course, steps, pass_mark),
+    )
+    return rendered, renderer.diagnostics
+
+
+# ------------------------------------------------------------- runtime course data
+
+
+def answer_key(question: Question) -> dict[str, Any]:
+    """What the in-browser quiz engine needs to score a question."""
+    key: dict[str, Any] = {"id": question.id, "type": question.type, "weight": question.weight}
+    key["attempts"] = question.attempts
+    if isinstance(question, SingleChoice | MultipleResponse):
+        key["options"] = [o.id for o in question.options]
+        key["correct"] = [o.id for o in question.options if o.correct]
+    elif isinstance(question, TrueFalse):
+        key["correct"] = question.answer
+    elif isinstance(question, Numeric):
+        if question.answer is not None:
+            key["min"] = question.answer - question.tolerance
+            key["max"] = question.answer + question.tolerance
+        else:
+            key["min"], key["max"] = question.min, question.max
+    elif isinstance(question, Matching):
+        key["pairs"] = [p.id for p in question.pairs]
+    elif isinstance(question, Ordering):
+        key["correct"] = [i.id for i in question.items]
+    elif isinstance(question, Likert):
+        key["scale"] = [i.id for i in question.scale]
+    else:  # FillIn
+        key["correct"] = list(question.answers)
+        key["caseSensitive"] = question.case_sensitive
+    return key
+
+
+def runtime_data(course: Course, steps: list[Step], pass_mark: int) -> dict[str, Any]:
+    config = course.config
+    tracking = config.tracking
+    quizzes = []
+    for quiz in course.quizzes():
+        is_assessment = quiz is course.assessment
+        quizzes.append(
+            {
+                "id": quiz.id,
+                "assessment": is_assessment,
+                "passMark": quiz.pass_mark if quiz.pass_mark is not None else pass_mark,
+                "attempts": quiz.attempts,
+                "shuffleQuestions": quiz.shuffle_questions,
+                "shuffleOptions": quiz.shuffle_options,
+                "draw": quiz.draw,
+                "review": quiz.review,
+                "questions": [answer_key(q) for q in quiz.questions],
+            }
+        )
+    return {
+        "course": {
+            "id": config.id,
+            "version": config.version,
+            "title": config.title,
+            "language": config.language,
+        },
+        "tracking": {
+            "completion": tracking.completion,
+            "completionPercent": tracking.completion_percent,
+            "passMark": tracking.pass_mark,
+            "scorm12Status": tracking.scorm12_status,
+            "scored": course.assessment is not None,
+        },
+        "steps": [
+            {"kind": s.kind, "id": s.id, "module": s.module_id} for s in steps
+        ],
+        "required": [lesson.id for lesson in course.required_lessons],
+        "quizzes": quizzes,
+        "strings": dict(strings_for(config.language)),
+    }

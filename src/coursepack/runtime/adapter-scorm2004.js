@@ -1,0 +1,111 @@
+/* SCORM 2004 4th edition adapter (API object "API_1484_11"). Both completion and
+   success status are always set (Moodle reads completion_status only), score.raw
+   is set beside score.scaled (Moodle grades from raw), session time is an ISO 8601
+   duration without weeks and with at most two decimals (standards.md 1.I, 2.2). */
+(function () {
+  "use strict";
+  var SUSPEND_LIMIT = 64000;
+  var LOCATION_LIMIT = 1000;
+
+  function duration(seconds) {
+    var s = Math.max(0, seconds);
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
+    var rest = Math.round((s % 60) * 100) / 100;
+    return "PT" + h + "H" + m + "M" + rest + "S";
+  }
+  function timestamp(date) { return date.toISOString().replace(/\.\d+Z$/, "Z"); }
+
+  var TYPES = { single_choice: "choice", multiple_response: "choice", true_false: "true-false", fill_in: "fill-in",
+    numeric: "numeric", matching: "matching", ordering: "sequencing", likert: "likert" };
+
+  function pattern(key, value) {
+    switch (key.type) {
+      case "single_choice": case "likert": return value == null ? "" : String(value);
+      case "multiple_response": case "ordering": return (value || []).join("[,]");
+      case "true_false": return value === null || value === undefined ? "" : String(!!value);
+      case "matching": return Object.keys(value || {}).map(function (k) { return k + "[.]" + value[k]; }).join("[,]");
+      case "numeric": var n = parseFloat(String(value).replace(",", ".")); return isNaN(n) ? "" : String(n);
+      default: return String(value == null ? "" : value).slice(0, 250);
+    }
+  }
+  function correctPattern(key) {
+    switch (key.type) {
+      case "true_false": return String(key.correct);
+      case "numeric": return key.min + "[:]" + key.max;
+      case "matching": return key.pairs.map(function (id) { return id + "[.]" + id; }).join("[,]");
+      case "fill_in": return (key.caseSensitive ? "{case_matters=true}" : "") + String(key.correct[0]).slice(0, 250);
+      case "likert": return null;
+      case "single_choice": return key.correct[0];
+      default: return key.correct.join("[,]");
+    }
+  }
+
+  function create(data, findApi) {
+    var api = findApi("API_1484_11");
+    if (!api) { return null; }
+    var mode = "normal";
+    var tracking = data.tracking;
+
+    function set(name, value) {
+      var ok = String(api.SetValue(name, String(value))) === "true";
+      var code = String(api.GetLastError());
+      if (!ok || code !== "0") {
+        if (window.console) { console.warn("coursepack: SetValue(" + name + ") failed with error " + code); }
+        return false;
+      }
+      return true;
+    }
+    function get(name) {
+      var value = api.GetValue(name);
+      return String(api.GetLastError()) === "0" ? String(value) : "";
+    }
+
+    return {
+      start: function () {
+        if (String(api.Initialize("")) !== "true") { return false; }
+        mode = get("cmi.mode") || "normal";
+        return true;
+      },
+      resume: function () {
+        return { state: get("cmi.suspend_data"), location: get("cmi.location") };
+      },
+      update: function (p) {
+        if (p.location.length <= LOCATION_LIMIT) { set("cmi.location", p.location); }
+        if (p.state.length <= SUSPEND_LIMIT) { set("cmi.suspend_data", p.state); }
+        else if (window.console) { console.error("coursepack: resume state exceeds SCORM 2004's 64000 characters"); }
+        if (mode !== "normal") { return; }
+        set("cmi.progress_measure", String(Math.round(p.ratio * 1000) / 1000));
+        set("cmi.completion_status", p.completed ? "completed" : "incomplete");
+        set("cmi.success_status", !tracking.scored || p.passed === null ? "unknown" : (p.passed ? "passed" : "failed"));
+        if (p.score !== null && p.score !== undefined) {
+          set("cmi.score.scaled", String(Math.round(p.score * 100) / 10000));
+          set("cmi.score.raw", String(p.score));
+          set("cmi.score.min", "0");
+          set("cmi.score.max", "100");
+        }
+      },
+      interaction: function (quiz, key, response, verdict) {
+        if (mode !== "normal") { return; }
+        var n = parseInt(get("cmi.interactions._count"), 10) || 0;
+        var base = "cmi.interactions." + n + ".";
+        set(base + "id", key.id);
+        set(base + "type", TYPES[key.type]);
+        set(base + "timestamp", timestamp(new Date()));
+        var correct = correctPattern(key);
+        if (correct !== null) { set(base + "correct_responses.0.pattern", correct); }
+        set(base + "weighting", String(key.weight));
+        set(base + "learner_response", pattern(key, response));
+        set(base + "result", verdict === null ? "neutral" : (verdict ? "correct" : "incorrect"));
+      },
+      commit: function () { return String(api.Commit("")) === "true"; },
+      finish: function (p, seconds) {
+        set("cmi.session_time", duration(seconds));
+        set("cmi.exit", p.completed ? "normal" : "suspend");
+        api.Commit("");
+        api.Terminate("");
+      }
+    };
+  }
+
+  window.Coursepack.registerAdapter("scorm2004", create);
+})();

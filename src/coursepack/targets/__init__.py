@@ -1,0 +1,44 @@
+"""Package targets: one small module per standard over the shared rendering.
+
+Each target module defines ``NAME``, ``LABEL`` and ``build(rendered) -> files``
+(package path -> bytes). Modules are imported only when a build asks for them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from typing import Protocol
+
+from coursepack.errors import UsageError
+from coursepack.render import RenderedCourse
+
+# Name -> module, in the order builds write them.
+TARGETS: Mapping[str, str] = {
+    "scorm12": "coursepack.targets.scorm12",
+    "scorm2004": "coursepack.targets.scorm2004",
+}
+
+
+class Target(Protocol):
+    NAME: str
+    LABEL: str
+
+    def build(self, rendered: RenderedCourse) -> dict[str, bytes]: ...
+
+
+def get_target(name: str) -> Target:
+    if name not in TARGETS:
+        known = ", ".join(TARGETS)
+        raise UsageError(f"unknown format '{name}' (known formats: {known})")
+    module: Target = importlib.import_module(TARGETS[name])  # type: ignore[assignment]
+    return module
+
+
+def parse_formats(text: str | None) -> list[str]:
+    if not text or text == "all":
+        return list(TARGETS)
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    for name in names:
+        get_target(name)
+    return list(dict.fromkeys(names))

@@ -1,0 +1,24 @@
+"""The files every package shares: launch page, runtime, theme and course assets."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from coursepack.render import LAUNCH_PAGE, RUNTIME_DIR, RenderedCourse, TargetPage
+
+CORE_SCRIPT = "core.js"
+
+
+def runtime_script(name: str) -> bytes:
+    return (resources.files("coursepack") / "runtime" / name).read_bytes()
+
+
+def content_files(rendered: RenderedCourse, page: TargetPage) -> dict[str, bytes]:
+    files: dict[str, bytes] = {LAUNCH_PAGE: rendered.page(page)}
+    for name in (CORE_SCRIPT, page.adapter_script):
+        files[f"{RUNTIME_DIR}/{name}"] = runtime_script(name)
+    for package_path, source in rendered.theme_static().items():
+        files[package_path] = source.read_bytes()
+    for package_path, source in rendered.assets.items():
+        files[package_path] = source.read_bytes()
+    return dict(sorted(files.items()))

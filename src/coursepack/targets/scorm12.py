@@ -1,0 +1,84 @@
+"""SCORM 1.2 packages: ``imsmanifest.xml`` and the shared content.
+
+The manifest is Moodle-safe (standards.md 1.D, 1.F): IMS CP elements unprefixed,
+the ``adlcp`` prefix exactly, schemaversion exactly ``1.2``, ``adlcp:scormtype``
+(lower-case t) on the SCO, every file listed. One SCO with in-course navigation,
+which Moodle, its mobile app and Open edX's SCORM block all handle.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from coursepack.render import LAUNCH_PAGE, RenderedCourse, TargetPage
+from coursepack.targets.content import content_files
+from coursepack.targets.identifiers import scorm_identifiers
+from coursepack.xmlutil import sub_element, to_bytes
+
+NAME = "scorm12"
+LABEL = "SCORM 1.2"
+MANIFEST = "imsmanifest.xml"
+
+IMSCP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
+PAGE = TargetPage(name=NAME, adapter_script="adapter-scorm12.js")
+
+
+def mastery_score(rendered: RenderedCourse) -> int | None:
+    """``adlcp:masteryscore``, only where the course reports passed/failed.
+
+    With a mastery score, Moodle (masteryoverride) and scorm-again (mastery_override)
+    rewrite lesson_status to passed/failed from score.raw on LMSFinish (standards.md
+    S12-15). The runtime judges with the same pass mark, so the LMS agrees with it;
+    a course reporting completed/incomplete must not carry one.
+    """
+    tracking = rendered.course.config.tracking
+    if rendered.course.assessment is None or tracking.scorm12_status != "passed_failed":
+        return None
+    return tracking.pass_mark
+
+
+def manifest(rendered: RenderedCourse, files: list[str]) -> bytes:
+    config = rendered.course.config
+    ids = scorm_identifiers(config.id)
+    cp = f"{{{IMSCP}}}"
+    root = etree.Element(
+        cp + "manifest",
+        {"identifier": ids.manifest, "version": config.version},
+        nsmap={None: IMSCP, "adlcp": ADLCP},
+    )
+    metadata = sub_element(root, cp + "metadata")
+    sub_element(metadata, cp + "schema", "ADL SCORM")
+    sub_element(metadata, cp + "schemaversion", "1.2")
+
+    organizations = sub_element(root, cp + "organizations", default=ids.organization)
+    organization = sub_element(organizations, cp + "organization", identifier=ids.organization)
+    sub_element(organization, cp + "title", config.title)
+    item = sub_element(
+        organization, cp + "item", identifier=ids.item, identifierref=ids.resource, isvisible="true"
+    )
+    sub_element(item, cp + "title", config.title)
+    mastery = mastery_score(rendered)
+    if mastery is not None:
+        sub_element(item, f"{{{ADLCP}}}masteryscore", str(mastery))
+
+    resources = sub_element(root, cp + "resources")
+    resource = sub_element(
+        resources,
+        cp + "resource",
+        attrib={
+            "identifier": ids.resource,
+            "type": "webcontent",
+            f"{{{ADLCP}}}scormtype": "sco",
+            "href": LAUNCH_PAGE,
+        },
+    )
+    for name in files:
+        sub_element(resource, cp + "file", href=name)
+    return to_bytes(root)
+
+
+def build(rendered: RenderedCourse) -> dict[str, bytes]:
+    files = content_files(rendered, PAGE)
+    files[MANIFEST] = manifest(rendered, sorted(files))
+    return files

@@ -1,0 +1,88 @@
+"""SCORM 2004 4th edition packages: ``imsmanifest.xml`` and the shared content.
+
+Moodle-safe (standards.md 1.E, 1.F): schemaversion exactly ``2004 4th Edition``
+(Moodle treats any other string as SCORM 1.2), ``adlcp:scormType`` (camel case) on
+the SCO, prefixes exactly ``adlcp``/``imsss``. One SCO, no sequencing rules that
+Moodle would ignore; the primary objective carries the pass mark as
+``minNormalizedMeasure``, which conformant LMSs compare with ``cmi.score.scaled``
+and Moodle passes to the SCO as ``cmi.scaled_passing_score``.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from coursepack.render import LAUNCH_PAGE, RenderedCourse, TargetPage
+from coursepack.targets.content import content_files
+from coursepack.targets.identifiers import scorm_identifiers
+from coursepack.xmlutil import sub_element, to_bytes
+
+NAME = "scorm2004"
+LABEL = "SCORM 2004 4th edition"
+MANIFEST = "imsmanifest.xml"
+
+IMSCP = "http://www.imsglobal.org/xsd/imscp_v1p1"
+ADLCP = "http://www.adlnet.org/xsd/adlcp_v1p3"
+IMSSS = "http://www.imsglobal.org/xsd/imsss"
+PAGE = TargetPage(name=NAME, adapter_script="adapter-scorm2004.js")
+
+
+def _sequencing(item: etree._Element, rendered: RenderedCourse) -> None:
+    ss = f"{{{IMSSS}}}"
+    sequencing = sub_element(item, ss + "sequencing")
+    if rendered.course.assessment is not None:
+        objectives = sub_element(sequencing, ss + "objectives")
+        primary = sub_element(
+            objectives, ss + "primaryObjective", objectiveID="assessment", satisfiedByMeasure="true"
+        )
+        measure = rendered.course.config.tracking.pass_mark / 100
+        sub_element(primary, ss + "minNormalizedMeasure", f"{measure:.2f}")
+    # The SCO reports completion and success itself (standards.md S04-12 defaults).
+    sub_element(
+        sequencing,
+        ss + "deliveryControls",
+        completionSetByContent="true",
+        objectiveSetByContent="true",
+    )
+
+
+def manifest(rendered: RenderedCourse, files: list[str]) -> bytes:
+    config = rendered.course.config
+    ids = scorm_identifiers(config.id)
+    cp = f"{{{IMSCP}}}"
+    root = etree.Element(
+        cp + "manifest",
+        {"identifier": ids.manifest, "version": config.version},
+        nsmap={None: IMSCP, "adlcp": ADLCP, "imsss": IMSSS},
+    )
+    metadata = sub_element(root, cp + "metadata")
+    sub_element(metadata, cp + "schema", "ADL SCORM")
+    sub_element(metadata, cp + "schemaversion", "2004 4th Edition")
+
+    organizations = sub_element(root, cp + "organizations", default=ids.organization)
+    organization = sub_element(organizations, cp + "organization", identifier=ids.organization)
+    sub_element(organization, cp + "title", config.title)
+    item = sub_element(organization, cp + "item", identifier=ids.item, identifierref=ids.resource)
+    sub_element(item, cp + "title", config.title)
+    _sequencing(item, rendered)
+
+    resources = sub_element(root, cp + "resources")
+    resource = sub_element(
+        resources,
+        cp + "resource",
+        attrib={
+            "identifier": ids.resource,
+            "type": "webcontent",
+            f"{{{ADLCP}}}scormType": "sco",
+            "href": LAUNCH_PAGE,
+        },
+    )
+    for name in files:
+        sub_element(resource, cp + "file", href=name)
+    return to_bytes(root)
+
+
+def build(rendered: RenderedCourse) -> dict[str, bytes]:
+    files = content_files(rendered, PAGE)
+    files[MANIFEST] = manifest(rendered, sorted(files))
+    return files

@@ -1,0 +1,94 @@
+"""The interface strings of the pages and of the runtime, per language.
+
+Lookup falls back from a regional tag to its language, then to English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+_STRINGS: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "skip_to_content": "Skip to content",
+        "contents": "Contents",
+        "course_menu": "Course contents",
+        "previous": "Previous",
+        "next": "Next",
+        "lesson_of": "Page {n} of {total}",
+        "module": "Module",
+        "quiz": "Quiz",
+        "assessment": "Final assessment",
+        "appendix": "Resources",
+        "submit": "Check my answers",
+        "retry": "Try again",
+        "hint": "Hint",
+        "question_of": "Question {n} of {total}",
+        "correct": "Correct.",
+        "incorrect": "Not quite.",
+        "your_score": "Your score: {score}%",
+        "pass_mark": "Pass mark: {mark}%",
+        "passed": "You passed.",
+        "failed": "You did not reach the pass mark.",
+        "attempts_left": "Attempts left: {n}",
+        "no_attempts_left": "No attempts left.",
+        "true": "True",
+        "false": "False",
+        "your_answer": "Your answer",
+        "choose": "Choose…",
+        "move_up": "Move up",
+        "move_down": "Move down",
+        "save_exit": "Save and exit",
+        "exit_done": "Your progress is saved. You can close this window.",
+        "not_tracking": "Not connected to a learning platform: your progress will not be saved.",
+        "save_failed": "Your progress could not be saved. Check your connection; we will try again.",
+        "progress": "Progress",
+        "viewed": "viewed",
+        "completed": "Course completed.",
+        "noscript": "JavaScript is off: you can read every page below, but quizzes and progress tracking need JavaScript.",
+    },
+    "fr": {
+        "skip_to_content": "Aller au contenu",
+        "contents": "Sommaire",
+        "course_menu": "Sommaire du cours",
+        "previous": "Précédent",
+        "next": "Suivant",
+        "lesson_of": "Page {n} sur {total}",
+        "module": "Module",
+        "quiz": "Quiz",
+        "assessment": "Évaluation finale",
+        "appendix": "Ressources",
+        "submit": "Vérifier mes réponses",
+        "retry": "Réessayer",
+        "hint": "Indice",
+        "question_of": "Question {n} sur {total}",
+        "correct": "Correct.",
+        "incorrect": "Pas tout à fait.",
+        "your_score": "Votre score : {score} %",
+        "pass_mark": "Seuil de réussite : {mark} %",
+        "passed": "Vous avez réussi.",
+        "failed": "Vous n’avez pas atteint le seuil de réussite.",
+        "attempts_left": "Tentatives restantes : {n}",
+        "no_attempts_left": "Plus aucune tentative.",
+        "true": "Vrai",
+        "false": "Faux",
+        "your_answer": "Votre réponse",
+        "choose": "Choisir…",
+        "move_up": "Monter",
+        "move_down": "Descendre",
+        "save_exit": "Enregistrer et quitter",
+        "exit_done": "Votre progression est enregistrée. Vous pouvez fermer cette fenêtre.",
+        "not_tracking": "Pas de connexion à une plateforme de formation : votre progression ne sera pas enregistrée.",
+        "save_failed": "Votre progression n’a pas pu être enregistrée. Vérifiez votre connexion ; nous réessaierons.",
+        "progress": "Progression",
+        "viewed": "vues",
+        "completed": "Cours terminé.",
+        "noscript": "JavaScript est désactivé : vous pouvez lire toutes les pages ci-dessous, mais les quiz et le suivi de la progression en ont besoin.",
+    },
+}
+
+
+def strings_for(language: str) -> Mapping[str, str]:
+    primary = language.split("-")[0].lower()
+    base = dict(_STRINGS["en"])
+    base.update(_STRINGS.get(primary, {}))
+    return base

@@ -1,0 +1,1 @@
+"""Package validation (the ``coursepack validate`` command builds on this package)."""
