@@ -24,9 +24,9 @@ def _located_ids(
     for lesson in lessons:
         found.append(("lesson", lesson.id, lesson.meta.source or Location(lesson.path)))
     for quiz in quizzes:
-        found.append(("quiz", quiz.id, quiz.source or Location(Path("."))))
+        found.append(("quiz", quiz.id, quiz.source or Location(Path())))
         for question in quiz.questions:
-            found.append(("question", question.id, question.source or Location(Path("."))))
+            found.append(("question", question.id, question.source or Location(Path())))
     return found
 
 
@@ -65,7 +65,9 @@ def check_tracking(course: Course) -> list[Diagnostic]:
     return []
 
 
-def check(course: Course | None, lessons: Iterable[Lesson], quizzes: Iterable[Quiz]) -> list[Diagnostic]:
+def check(
+    course: Course | None, lessons: Iterable[Lesson], quizzes: Iterable[Quiz]
+) -> list[Diagnostic]:
     problems = check_identifiers(course, lessons, quizzes)
     if course is not None:
         problems.extend(check_tracking(course))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -54,7 +54,9 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = False,
 ) -> None:
     """coursepack: write a course once, ship it to any LMS."""
@@ -65,7 +67,9 @@ def build(
     course_dir: Annotated[Path, typer.Argument(help="The course folder.")] = Path("course"),
     formats: Annotated[
         str,
-        typer.Option("--format", "-f", help="Comma-separated formats (scorm12, scorm2004) or 'all'."),
+        typer.Option(
+            "--format", "-f", help="Comma-separated formats (scorm12, scorm2004) or 'all'."
+        ),
     ] = "all",
     out: Annotated[Path, typer.Option("--out", "-o", help="Where packages are written.")] = Path(
         "dist"
@@ -87,7 +91,7 @@ def build(
         typer.echo(f"{_shown(package.path)}  ({package.files} files, {package.size:,} bytes)")
 
 
-class _SchemaKind(str, Enum):
+class _SchemaKind(StrEnum):
     course = "course"
     lesson = "lesson"
     quiz = "quiz"
@@ -100,9 +104,16 @@ def schema(
     """Print the JSON Schema of course.yml, of lesson front matter or of a quiz file."""
     import json
 
+    from pydantic import BaseModel
+
     from coursepack.model import CourseConfig, LessonMeta, Quiz
 
-    model = {"course": CourseConfig, "lesson": LessonMeta, "quiz": Quiz}[kind.value]
+    models: dict[str, type[BaseModel]] = {
+        "course": CourseConfig,
+        "lesson": LessonMeta,
+        "quiz": Quiz,
+    }
+    model = models[kind.value]
     document = model.model_json_schema()
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     typer.echo(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True))
@@ -130,7 +141,7 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-class _progress:  # noqa: N801 - used as a context manager, reads as a phrase
+class _progress:
     """A status line on a terminal; silent in CI and when output is piped."""
 
     def __enter__(self) -> Callable[[str], None]:

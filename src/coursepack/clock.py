@@ -24,5 +24,7 @@ def build_time(environ: dict[str, str] | None = None) -> datetime:
     try:
         moment = datetime.fromtimestamp(int(raw), tz=UTC)
     except (ValueError, OverflowError, OSError) as exc:
-        raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {raw!r}") from exc
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {raw!r}"
+        ) from exc
     return max(moment, ZIP_EPOCH)

@@ -19,7 +19,6 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
-from coursepack.paths import exists_exact
 from coursepack.diagnostics import Diagnostic, Location, error, sorted_unique
 from coursepack.errors import UsageError
 from coursepack.model import (
@@ -31,6 +30,7 @@ from coursepack.model import (
     ModuleEntry,
     Quiz,
 )
+from coursepack.paths import exists_exact
 
 COURSE_FILE = "course.yml"
 FRONT_MATTER_FENCE = "---"
@@ -50,7 +50,7 @@ class _Collector:
 
 def _yaml() -> YAML:
     yaml = YAML(typ="rt", pure=True)
-    yaml.version = (1, 2)  # type: ignore[assignment]
+    yaml.version = (1, 2)
     yaml.allow_duplicate_keys = False
     return yaml
 
@@ -93,9 +93,7 @@ def _locate(raw: Any, loc: Sequence[int | str], start: Location, *, of_key: bool
     """Walk a pydantic error path through the YAML tree to the best position."""
     node = raw
     best = (
-        start.at(node.lc.line + start.line, node.lc.col + 1)
-        if getattr(node, "lc", None)
-        else start
+        start.at(node.lc.line + start.line, node.lc.col + 1) if getattr(node, "lc", None) else start
     )
     for i, key in enumerate(loc):
         last = i == len(loc) - 1
@@ -258,7 +256,9 @@ def _load_lessons(
         if path is None:
             continue
         if path in seen:
-            out.add(error(where, "CP204", f"'{reference}' is already used at {seen[path].display()}"))
+            out.add(
+                error(where, "CP204", f"'{reference}' is already used at {seen[path].display()}")
+            )
             continue
         seen[path] = where
         lesson = load_lesson(path, out)
@@ -313,7 +313,9 @@ def load_course(course_root: Path) -> LoadResult:
     all_lessons: list[Lesson] = []
     all_quizzes: list[Quiz] = []
     raw_modules = raw.get("modules") if isinstance(raw, CommentedMap) else None
-    for index, raw_module in enumerate(raw_modules if isinstance(raw_modules, CommentedSeq) else []):
+    for index, raw_module in enumerate(
+        raw_modules if isinstance(raw_modules, CommentedSeq) else []
+    ):
         if not isinstance(raw_module, CommentedMap):
             continue
         lessons = _load_lessons(root, raw_module.get("lessons"), file, seen, out)

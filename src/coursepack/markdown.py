@@ -19,8 +19,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from coursepack.paths import exists_exact
 from coursepack.diagnostics import Diagnostic, Location, error, warning
+from coursepack.paths import exists_exact
 
 ASSET_PREFIX = "assets"
 

@@ -240,16 +240,21 @@ class Quiz(Node):
     attempts: int | None = Field(default=None, ge=1, description="Attempts allowed; unlimited.")
     shuffle_questions: bool = False
     shuffle_options: bool = False
-    draw: int | None = Field(default=None, ge=1, description="Draw this many questions per attempt.")
+    draw: int | None = Field(
+        default=None, ge=1, description="Draw this many questions per attempt."
+    )
     review: Literal["answers", "feedback", "none"] = Field(
-        default="answers", description="After submitting: show correct answers, feedback only, or nothing."
+        default="answers",
+        description="After submitting: show correct answers, feedback only, or nothing.",
     )
     questions: list[Question] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _draw_fits(self) -> Self:
         if self.draw is not None and self.draw > len(self.questions):
-            raise ValueError(f"'draw' is {self.draw} but the quiz has {len(self.questions)} questions")
+            raise ValueError(
+                f"'draw' is {self.draw} but the quiz has {len(self.questions)} questions"
+            )
         return self
 
 

@@ -19,7 +19,19 @@ from pathlib import Path
 from coursepack.errors import PackagingError
 
 _FILE_MODE = 0o100644 << 16  # regular file, rw-r--r--
-_STORED_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".mp4", ".webm", ".mp3", ".ogg", ".zip", ".woff2")
+_STORED_SUFFIXES = (
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".webp",
+    ".mp4",
+    ".webm",
+    ".mp3",
+    ".ogg",
+    ".zip",
+    ".woff2",
+)
 
 
 def zip_bytes(files: Mapping[str, bytes], when: datetime) -> bytes:
@@ -46,17 +58,18 @@ def write_all(packages: Mapping[Path, bytes]) -> None:
     try:
         for dest, data in packages.items():
             dest.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-            staged.append((Path(tmp), dest))
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+            tmp = Path(tmp_name)
+            staged.append((tmp, dest))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            Path(tmp).chmod(0o644)
-        for tmp, dest in staged:
-            tmp.replace(dest)
+            tmp.chmod(0o644)
+        for staged_tmp, dest in staged:
+            staged_tmp.replace(dest)
     except OSError as exc:
         raise PackagingError(f"cannot write '{exc.filename or ''}': {exc.strerror}") from exc
     finally:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
+        for leftover, _ in staged:
+            leftover.unlink(missing_ok=True)

@@ -203,7 +203,9 @@ class _Renderer:
         if isinstance(question, SingleChoice | MultipleResponse):
             choices = [
                 RenderedChoice(
-                    o.id, self.inline(o.text, o.source) or Markup(), self.inline(o.feedback, o.source)
+                    o.id,
+                    self.inline(o.text, o.source) or Markup(),
+                    self.inline(o.feedback, o.source),
                 )
                 for o in question.options
             ]
@@ -350,9 +352,7 @@ def runtime_data(course: Course, steps: list[Step], pass_mark: int) -> dict[str,
             "scorm12Status": tracking.scorm12_status,
             "scored": course.assessment is not None,
         },
-        "steps": [
-            {"kind": s.kind, "id": s.id, "module": s.module_id} for s in steps
-        ],
+        "steps": [{"kind": s.kind, "id": s.id, "module": s.module_id} for s in steps],
         "required": [lesson.id for lesson in course.required_lessons],
         "quizzes": quizzes,
         "strings": dict(strings_for(config.language)),

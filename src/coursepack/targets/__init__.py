@@ -31,7 +31,7 @@ def get_target(name: str) -> Target:
     if name not in TARGETS:
         known = ", ".join(TARGETS)
         raise UsageError(f"unknown format '{name}' (known formats: {known})")
-    module: Target = importlib.import_module(TARGETS[name])  # type: ignore[assignment]
+    module: Target = importlib.import_module(TARGETS[name])
     return module
 
 

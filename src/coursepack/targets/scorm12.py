@@ -21,6 +21,8 @@ MANIFEST = "imsmanifest.xml"
 
 IMSCP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
+# IMS CP elements unprefixed (default namespace): Moodle matches literal names (M1).
+NSMAP = {None: IMSCP, "adlcp": ADLCP}
 PAGE = TargetPage(name=NAME, adapter_script="adapter-scorm12.js")
 
 
@@ -45,7 +47,7 @@ def manifest(rendered: RenderedCourse, files: list[str]) -> bytes:
     root = etree.Element(
         cp + "manifest",
         {"identifier": ids.manifest, "version": config.version},
-        nsmap={None: IMSCP, "adlcp": ADLCP},
+        nsmap=NSMAP,  # type: ignore[arg-type]  # lxml-stubs omit the None (default) prefix
     )
     metadata = sub_element(root, cp + "metadata")
     sub_element(metadata, cp + "schema", "ADL SCORM")

@@ -24,6 +24,8 @@ MANIFEST = "imsmanifest.xml"
 IMSCP = "http://www.imsglobal.org/xsd/imscp_v1p1"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_v1p3"
 IMSSS = "http://www.imsglobal.org/xsd/imsss"
+# IMS CP elements unprefixed (default namespace): Moodle matches literal names (M1).
+NSMAP = {None: IMSCP, "adlcp": ADLCP, "imsss": IMSSS}
 PAGE = TargetPage(name=NAME, adapter_script="adapter-scorm2004.js")
 
 
@@ -53,7 +55,7 @@ def manifest(rendered: RenderedCourse, files: list[str]) -> bytes:
     root = etree.Element(
         cp + "manifest",
         {"identifier": ids.manifest, "version": config.version},
-        nsmap={None: IMSCP, "adlcp": ADLCP, "imsss": IMSSS},
+        nsmap=NSMAP,  # type: ignore[arg-type]  # lxml-stubs omit the None (default) prefix
     )
     metadata = sub_element(root, cp + "metadata")
     sub_element(metadata, cp + "schema", "ADL SCORM")

@@ -44,12 +44,12 @@ class _LocalOnly(etree.Resolver):
         super().__init__()
         self.folder = folder
 
-    def resolve(self, system_url: str, public_id: str, context: object) -> object:
+    def resolve(self, system_url: str, public_id: str, context: object) -> object:  # type: ignore[override]
         name = system_url.rsplit("/", 1)[-1]
         if name == "ims_xml.xsd" or system_url == "http://www.w3.org/2001/xml.xsd":
-            return self.resolve_filename(str(self.folder / XML_XSD), context)
+            return self.resolve_filename(str(self.folder / XML_XSD), context)  # type: ignore[attr-defined]
         for candidate in sorted(self.folder.rglob(name)):
-            return self.resolve_filename(str(candidate), context)
+            return self.resolve_filename(str(candidate), context)  # type: ignore[attr-defined]
         return None
 
 
