@@ -13,7 +13,9 @@
     var rest = Math.round((s % 60) * 100) / 100;
     return "PT" + h + "H" + m + "M" + rest + "S";
   }
-  function timestamp(date) { return date.toISOString().replace(/\.\d+Z$/, "Z"); }
+  /* Two decimals on the seconds: Moodle rejects three (what toISOString gives),
+     and scorm-again accepts a "Z" only after a fraction. */
+  function timestamp(date) { return date.toISOString().replace(/(\.\d{2})\d*Z$/, "$1Z"); }
 
   var TYPES = { single_choice: "choice", multiple_response: "choice", true_false: "true-false", fill_in: "fill-in",
     numeric: "numeric", matching: "matching", ordering: "sequencing", likert: "likert" };

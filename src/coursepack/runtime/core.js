@@ -469,6 +469,10 @@
       if (document.visibilityState === "hidden") { self.save(true); }
     });
     window.addEventListener("pagehide", function () { self.finish(); });
+    window.addEventListener("hashchange", function () {
+      var index = self.indexOf(decodeURIComponent(window.location.hash.slice(1)));
+      if (index >= 0 && index !== self.state.at) { self.show(index, true); }
+    });
   };
 
   Player.prototype.indexOf = function (id) {
@@ -493,6 +497,8 @@
     scoreQuiz: scoreQuiz,
     isCorrect: isCorrect
   };
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }
-  else { setTimeout(start, 0); }
+  /* Deferred scripts run while readyState is already "interactive"; DOMContentLoaded
+     fires only after all of them, so the adapter script has registered by then. */
+  if (document.readyState !== "complete") { document.addEventListener("DOMContentLoaded", start); }
+  else { start(); }
 })();

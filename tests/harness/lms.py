@@ -1,0 +1,217 @@
+"""A small LMS for the browser tests, built on the npm package scorm-again.
+
+It does what an LMS does with an uploaded package: reads ``imsmanifest.xml`` for the
+launch page and the mastery score, serves a player page that holds the SCORM API
+(scorm-again's ``Scorm12API`` or ``Scorm2004API``) with the content in an iframe,
+and stores every commit it receives. A later launch starts from the stored data
+(``entry=resume`` after ``exit=suspend``), as Moodle does. It listens on 127.0.0.1
+only, on a free port, and is stopped by the tests.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parents[2]
+SCORM_AGAIN = ROOT / "node_modules" / "scorm-again" / "dist"
+TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css",
+         ".svg": "image/svg+xml", ".png": "image/png", ".json": "application/json"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ImportedPackage:
+    """What the LMS learned from the manifest."""
+
+    standard: str  # "scorm12" or "scorm2004"
+    folder: Path
+    launch: str
+    mastery_score: str | None
+    scaled_passing_score: str | None
+
+
+def import_package(folder: Path) -> ImportedPackage:
+    tree = etree.parse(str(folder / "imsmanifest.xml"))
+    version = tree.findtext("{*}metadata/{*}schemaversion")
+    standard = "scorm12" if version == "1.2" else "scorm2004"
+    resource = tree.find("{*}resources/{*}resource")
+    assert resource is not None
+    mastery = tree.findtext(".//{http://www.adlnet.org/xsd/adlcp_rootv1p2}masteryscore")
+    measure = tree.findtext(".//{http://www.imsglobal.org/xsd/imsss}minNormalizedMeasure")
+    return ImportedPackage(standard, folder, resource.get("href", ""), mastery, measure)
+
+
+PLAYER = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>LMS</title>
+<script src="/scorm-again/{script}"></script></head>
+<body>
+<script>
+  var settings = {{ lmsCommitUrl: "/commit", autocommit: false, logLevel: 5 }};
+  var api = new {cls}(settings);
+  api.loadFromJSON({initial});
+  window.lmsCalls = [];
+  {methods}.forEach(function (name) {{
+    var original = api[name].bind(api);
+    api[name] = function () {{
+      var args = Array.prototype.slice.call(arguments);
+      var result = original.apply(null, args);
+      window.lmsCalls.push({{ method: name, args: args, result: String(result), error: String(api.{last_error}()) }});
+      return result;
+    }};
+  }});
+  window.{api_name} = api;
+</script>
+<iframe id="content" title="course" src="/content/{launch}" style="width:1200px;height:900px;border:0"></iframe>
+</body></html>
+"""
+
+STANDARDS = {
+    "scorm12": {
+        "script": "scorm12.js", "cls": "Scorm12API", "api_name": "API", "last_error": "LMSGetLastError",
+        "methods": ["LMSInitialize", "LMSFinish", "LMSGetValue", "LMSSetValue", "LMSCommit"],
+    },
+    "scorm2004": {
+        "script": "scorm2004.js", "cls": "Scorm2004API", "api_name": "API_1484_11", "last_error": "GetLastError",
+        "methods": ["Initialize", "Terminate", "GetValue", "SetValue", "Commit"],
+    },
+}  # fmt: skip
+
+
+@dataclass
+class LmsState:
+    package: ImportedPackage | None = None
+    commits: list[dict[str, Any]] = field(default_factory=list)
+    fail_commits: int = 0  # answer the next N commits with HTTP 500
+    initial: dict[str, Any] = field(default_factory=dict)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+    def _send(self, status: int, body: bytes, kind: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:  # noqa: N802
+        path = unquote(urlsplit(self.path).path)
+        state = self.server.state
+        if path == "/player.html" and state.package is not None:
+            spec = STANDARDS[state.package.standard]
+            page = PLAYER.format(
+                initial=json.dumps(state.initial), launch=state.package.launch,
+                methods=json.dumps(spec["methods"]), **{k: v for k, v in spec.items() if k != "methods"},
+            )  # fmt: skip
+            self._send(200, page.encode(), TYPES[".html"])
+            return
+        if path.startswith("/scorm-again/"):
+            self._file(SCORM_AGAIN, path.removeprefix("/scorm-again/"))
+            return
+        if path.startswith("/content/") and state.package is not None:
+            self._file(state.package.folder, path.removeprefix("/content/"))
+            return
+        self._send(404, b"not found", "text/plain")
+
+    def _file(self, root: Path, relative: str) -> None:
+        target = (root / relative).resolve()
+        if root.resolve() not in target.parents or not target.is_file():
+            self._send(404, b"not found", "text/plain")
+            return
+        self._send(200, target.read_bytes(), TYPES.get(target.suffix, "application/octet-stream"))
+
+    def do_POST(self) -> None:  # noqa: N802
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length)
+        state = self.server.state
+        if urlsplit(self.path).path != "/commit":
+            self._send(404, b"", "text/plain")
+            return
+        if state.fail_commits > 0:
+            state.fail_commits -= 1
+            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, b'{"result": false}', "application/json")
+            return
+        state.commits.append(json.loads(body or b"{}"))
+        self._send(200, b'{"result": true, "errorCode": 0}', "application/json")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.state = LmsState()
+
+
+class Lms:
+    """Start with ``with Lms() as lms:``; ``lms.launch(folder)`` prepares a session."""
+
+    def __init__(self) -> None:
+        self._server = _Server()
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Lms:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    @property
+    def state(self) -> LmsState:
+        return self._server.state
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}/player.html"
+
+    def launch(self, package: ImportedPackage, previous: dict[str, Any] | None = None) -> str:
+        """Prepare the player for a new session, resuming from ``previous`` cmi data."""
+        self.state.package = package
+        self.state.initial = initial_cmi(package, previous)
+        return self.url
+
+    @property
+    def last_cmi(self) -> dict[str, Any]:
+        return self.state.commits[-1]["cmi"] if self.state.commits else {}
+
+
+def initial_cmi(package: ImportedPackage, previous: dict[str, Any] | None) -> dict[str, Any]:
+    """The data an LMS hands a new session (RTE: entry, mode, credit, stored data)."""
+    if package.standard == "scorm12":
+        core: dict[str, Any] = {"student_id": "learner1", "student_name": "Learner, Test",
+                                "lesson_mode": "normal", "credit": "credit", "entry": "ab-initio"}  # fmt: skip
+        data: dict[str, Any] = {"core": core}
+        if package.mastery_score is not None:
+            data["student_data"] = {"mastery_score": package.mastery_score}
+        if previous and previous.get("core", {}).get("exit") == "suspend":
+            core["entry"] = "resume"
+            core["lesson_location"] = previous["core"].get("lesson_location", "")
+            core["lesson_status"] = previous["core"].get("lesson_status", "")
+            data["suspend_data"] = previous.get("suspend_data", "")
+        return data
+    data = {"learner_id": "learner1", "learner_name": "Learner, Test", "mode": "normal",
+            "credit": "credit", "entry": "ab-initio"}  # fmt: skip
+    if package.scaled_passing_score is not None:
+        data["scaled_passing_score"] = package.scaled_passing_score
+    if previous and previous.get("exit") == "suspend":
+        data["entry"] = "resume"
+        data["location"] = previous.get("location", "")
+        data["suspend_data"] = previous.get("suspend_data", "")
+    return data
