@@ -52,7 +52,9 @@ def flagship_unpacked(
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[object]:
     if not CHROMIUM.exists():
-        pytest.fail("Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+        pytest.fail(
+            "Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

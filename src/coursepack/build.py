@@ -18,7 +18,7 @@ from coursepack.errors import CourseError, UsageError
 from coursepack.loader import load_course
 from coursepack.model import Course
 from coursepack.packaging import write_all, zip_bytes
-from coursepack.render import RenderedCourse, render_course
+from coursepack.render import RenderedCourse, check_lessons, render_course
 from coursepack.targets import get_target
 
 Progress = Callable[[str], None]
@@ -51,6 +51,8 @@ def prepare(course_dir: Path) -> tuple[RenderedCourse | None, list[Diagnostic]]:
     if loaded.course is not None and not has_errors(diagnostics):
         rendered, found = render_course(loaded.course)
         diagnostics.extend(found)
+    else:
+        diagnostics.extend(check_lessons(course_dir, loaded.lessons))
     return rendered, sorted_unique(diagnostics)
 
 

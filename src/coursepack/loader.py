@@ -147,7 +147,7 @@ def _validate(model: type[M], raw: Any, where: Location, out: _Collector) -> M |
         out.add(error(where, "CP105", "expected a mapping of keys to values"))
         return None
     try:
-        return model.model_validate(raw, context={"file": where.file})
+        return model.model_validate(raw, context={"file": where.file, "first_line": where.line})
     except ValidationError as exc:
         for err in exc.errors():
             code, message = _message(err)

@@ -79,7 +79,8 @@ class Node(BaseModel):
         if "source" in data:
             raise ValueError("'source' is not a key of the course format")
         located = dict(data)
-        located["source"] = Location(context["file"], lc.line + 1, lc.col + 1)
+        first_line = context.get("first_line", 1)
+        located["source"] = Location(context["file"], lc.line + first_line, lc.col + 1)
         return located
 
 

@@ -8,7 +8,7 @@ rendered fragments with the theme's templates.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -250,6 +250,19 @@ class _Renderer:
             pass_mark=quiz.pass_mark if quiz.pass_mark is not None else pass_mark,
             questions=tuple(self.question(q) for q in quiz.questions),
         )
+
+
+def check_lessons(course_root: Path, lessons: Sequence[Lesson]) -> list[Diagnostic]:
+    """Check lesson Markdown (references, headings) without a whole course.
+
+    Used when the course cannot be rendered because of other errors, so a single
+    run still reports every problem.
+    """
+    anchors = {lesson.path.resolve(): lesson.id for lesson in lessons}
+    renderer = _Renderer(course_root.resolve(), anchors, [], set())
+    for lesson in lessons:
+        renderer.lesson(lesson, None, required=False)
+    return renderer.diagnostics
 
 
 def render_course(course: Course) -> tuple[RenderedCourse, list[Diagnostic]]:

@@ -52,7 +52,9 @@ def answer(frame: Frame, question: Question, *, correctly: bool) -> None:
     qid = f"q-{question.id}"
     if isinstance(question, SingleChoice | MultipleResponse):
         for option in question.options:
-            if option.correct == correctly or (not correctly and isinstance(question, MultipleResponse)):
+            if option.correct == correctly or (
+                not correctly and isinstance(question, MultipleResponse)
+            ):
                 frame.check(by_id(f"{qid}-{option.id}"))
                 if isinstance(question, SingleChoice):
                     break

@@ -96,7 +96,7 @@ class LmsState:
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def _send(self, status: int, body: bytes, kind: str) -> None:
@@ -107,7 +107,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         path = unquote(urlsplit(self.path).path)
         state = self.server.state
         if path == "/player.html" and state.package is not None:
@@ -133,7 +133,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(200, target.read_bytes(), TYPES.get(target.suffix, "application/octet-stream"))
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
         state = self.server.state
