@@ -13,13 +13,14 @@ from pathlib import Path
 
 from coursepack.check import check
 from coursepack.clock import build_time
-from coursepack.diagnostics import Diagnostic, has_errors, sorted_unique
+from coursepack.diagnostics import Diagnostic, Location, error, has_errors, sorted_unique, warning
 from coursepack.errors import CourseError, UsageError
 from coursepack.loader import load_course
 from coursepack.model import Course
 from coursepack.packaging import write_all, zip_bytes
 from coursepack.render import RenderedCourse, check_lessons, render_course
-from coursepack.targets import get_target
+from coursepack.state import worst_case_size
+from coursepack.targets import Target, get_target
 
 Progress = Callable[[str], None]
 
@@ -56,6 +57,27 @@ def prepare(course_dir: Path) -> tuple[RenderedCourse | None, list[Diagnostic]]:
     return rendered, sorted_unique(diagnostics)
 
 
+def check_state_size(course: Course, target: Target) -> list[Diagnostic]:
+    """The largest resume state must fit the target's suspend_data (never truncated)."""
+    if target.STATE_LIMIT is None:
+        return []
+    size = worst_case_size(course)
+    if size <= target.STATE_LIMIT:
+        return []
+    tracking = course.config.tracking
+    where = tracking.source or course.config.source or Location(course.root / "course.yml")
+    make = error if tracking.state_limit == "error" else warning
+    return [
+        make(
+            where,
+            "CP601",
+            f"the resume state can reach {size:,} characters, more than {target.LABEL}'s "
+            f"{target.STATE_LIMIT:,}: shorten identifiers, lower fill_in max_length, limit "
+            "quiz attempts, or build another format",
+        )
+    ]
+
+
 def build(
     course_dir: Path,
     formats: Sequence[str],
@@ -73,11 +95,16 @@ def build(
     rendered, diagnostics = prepare(course_dir)
     if rendered is None or has_errors(diagnostics, strict=strict):
         raise CourseError(diagnostics)
+    diagnostics = list(diagnostics)
+    targets = [get_target(fmt) for fmt in formats]
+    for target in targets:
+        diagnostics.extend(check_state_size(rendered.course, target))
+    if has_errors(diagnostics, strict=strict):
+        raise CourseError(sorted_unique(diagnostics))
     when = build_time()
     staged: dict[Path, bytes] = {}
     built: list[BuiltPackage] = []
-    for fmt in formats:
-        target = get_target(fmt)
+    for fmt, target in zip(formats, targets, strict=True):
         report(f"packaging {target.LABEL}")
         files = target.build(rendered)
         data = zip_bytes(files, when)

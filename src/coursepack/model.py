@@ -160,6 +160,19 @@ class FillIn(QuestionBase):
     type: Literal["fill_in"]
     answers: list[NonEmptyText] = Field(min_length=1, max_length=10)
     case_sensitive: bool = False
+    max_length: int = Field(
+        default=60,
+        ge=1,
+        le=250,
+        description="Longest answer a learner can type; it bounds the resume state's size.",
+    )
+
+    @model_validator(mode="after")
+    def _answers_fit(self) -> Self:
+        for answer in self.answers:
+            if len(answer) > self.max_length:
+                raise ValueError(f"answer '{answer}' is longer than max_length ({self.max_length})")
+        return self
 
 
 class Numeric(QuestionBase):
@@ -289,6 +302,11 @@ class Tracking(Node):
     ] = Field(
         default="passed_incomplete",
         description="SCORM 1.2 only: the lesson_status pair the course reports.",
+    )
+    state_limit: Literal["error", "warning"] = Field(
+        default="error",
+        description="When the resume state could outgrow a target's suspend_data limit "
+        "(4096 characters in SCORM 1.2): fail the build, or only warn.",
     )
 
 

@@ -19,6 +19,7 @@ from coursepack.diagnostics import Diagnostic, Location
 from coursepack.markdown import ASSET_PREFIX, render_markdown
 from coursepack.model import (
     Course,
+    FillIn,
     Lesson,
     Likert,
     Matching,
@@ -30,6 +31,7 @@ from coursepack.model import (
     SingleChoice,
     TrueFalse,
 )
+from coursepack.state import NUMERIC_MAX_LENGTH
 from coursepack.theme import Theme, resolve_theme
 from coursepack.ui import strings_for
 
@@ -64,6 +66,8 @@ class RenderedQuestion:
     prompts: tuple[RenderedChoice, ...]  # matching: the left-hand items
     feedback_correct: Markup | None
     feedback_incorrect: Markup | None
+    attempts: int
+    max_length: int
 
 
 @dataclass(frozen=True)
@@ -235,6 +239,8 @@ class _Renderer:
             feedback_incorrect=self.inline(feedback.incorrect, feedback.source)
             if feedback
             else None,
+            attempts=question.attempts,
+            max_length=question.max_length if isinstance(question, FillIn) else NUMERIC_MAX_LENGTH,
         )
 
     def quiz(self, quiz: Quiz, kind: str, module_id: str | None, pass_mark: int) -> RenderedQuiz:
@@ -297,7 +303,16 @@ def render_course(course: Course) -> tuple[RenderedCourse, list[Diagnostic]]:
         quizzes=tuple(quizzes),
         steps=tuple(steps),
         assets=assets,
-        runtime_data=runtime_data(course, steps, pass_mark),
+        runtime_data=runtime_data(
+            course,
+            steps,
+            pass_mark,
+            {
+                q.id: " ".join(q.prompt.striptags().split())
+                for quiz in quizzes
+                for q in quiz.questions
+            },
+        ),
     )
     return rendered, renderer.diagnostics
 
@@ -305,10 +320,11 @@ def render_course(course: Course) -> tuple[RenderedCourse, list[Diagnostic]]:
 # ------------------------------------------------------------- runtime course data
 
 
-def answer_key(question: Question) -> dict[str, Any]:
-    """What the in-browser quiz engine needs to score a question."""
+def answer_key(question: Question, prompt_text: str) -> dict[str, Any]:
+    """What the in-browser quiz engine needs to score and report a question."""
     key: dict[str, Any] = {"id": question.id, "type": question.type, "weight": question.weight}
     key["attempts"] = question.attempts
+    key["text"] = prompt_text
     if isinstance(question, SingleChoice | MultipleResponse):
         key["options"] = [o.id for o in question.options]
         key["correct"] = [o.id for o in question.options if o.correct]
@@ -329,10 +345,13 @@ def answer_key(question: Question) -> dict[str, Any]:
     else:  # FillIn
         key["correct"] = list(question.answers)
         key["caseSensitive"] = question.case_sensitive
+        key["maxLength"] = question.max_length
     return key
 
 
-def runtime_data(course: Course, steps: list[Step], pass_mark: int) -> dict[str, Any]:
+def runtime_data(
+    course: Course, steps: list[Step], pass_mark: int, prompts: Mapping[str, str]
+) -> dict[str, Any]:
     config = course.config
     tracking = config.tracking
     quizzes = []
@@ -348,7 +367,7 @@ def runtime_data(course: Course, steps: list[Step], pass_mark: int) -> dict[str,
                 "shuffleOptions": quiz.shuffle_options,
                 "draw": quiz.draw,
                 "review": quiz.review,
-                "questions": [answer_key(q) for q in quiz.questions],
+                "questions": [answer_key(q, prompts[q.id]) for q in quiz.questions],
             }
         )
     return {

@@ -3,44 +3,21 @@
    raw score as a percentage with min 0 / max 100, "wrong" not "incorrect". */
 (function () {
   "use strict";
+  var CP = window.Coursepack;
   var SUSPEND_LIMIT = 4096;
   var LOCATION_LIMIT = 255;
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function timespan(seconds) {
     var s = Math.max(0, Math.min(Math.round(seconds), 9999 * 3600 + 3599));
-    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
-    return pad(h) + ":" + pad(m) + ":" + pad(s % 60);
+    return pad(Math.floor(s / 3600)) + ":" + pad(Math.floor((s % 3600) / 60)) + ":" + pad(s % 60);
   }
   function clock(date) { return pad(date.getHours()) + ":" + pad(date.getMinutes()) + ":" + pad(date.getSeconds()); }
-
-  var TYPES = { single_choice: "choice", multiple_response: "choice", true_false: "true-false", fill_in: "fill-in",
-    numeric: "numeric", matching: "matching", ordering: "sequencing", likert: "likert" };
-
-  function pattern(key, value) {
-    switch (key.type) {
-      case "single_choice": case "likert": return value == null ? "" : String(value);
-      case "multiple_response": case "ordering": return (value || []).join(",");
-      case "true_false": return value === null || value === undefined ? "" : (value ? "t" : "f");
-      case "matching": return Object.keys(value || {}).map(function (k) { return k + "." + value[k]; }).join(",");
-      default: return String(value == null ? "" : value).slice(0, 255);
-    }
-  }
-  function correctPattern(key) {
-    switch (key.type) {
-      case "true_false": return key.correct ? "t" : "f";
-      case "numeric": return String(key.min === key.max ? key.min : key.min);
-      case "matching": return key.pairs.map(function (id) { return id + "." + id; }).join(",");
-      case "fill_in": return String(key.correct[0]).slice(0, 255);
-      case "likert": return null;
-      default: return key.correct.join(",");
-    }
-  }
 
   function create(data, findApi) {
     var api = findApi("API");
     if (!api) { return null; }
-    var mode = "normal", credit = "credit", started = false;
+    var mode = "normal";
     var tracking = data.tracking;
 
     function set(name, value) {
@@ -57,6 +34,8 @@
       return String(api.LMSGetLastError()) === "0" ? String(value) : "";
     }
 
+    /* tracking.scorm12Status names the pair reported: success first, then the
+       status while not (yet) successful. */
     function status(p) {
       var pair = tracking.scorm12Status.split("_");
       if (tracking.scored && pair[0] === "passed") {
@@ -70,10 +49,9 @@
 
     return {
       start: function () {
-        started = String(api.LMSInitialize("")) === "true";
-        if (!started) { return false; }
+        if (String(api.LMSInitialize("")) !== "true") { return false; }
         mode = get("cmi.core.lesson_mode") || "normal";
-        credit = get("cmi.core.credit") || "credit";
+        /* "not attempted" cannot be written back (CMIStatus, 405): move on to incomplete. */
         if (get("cmi.core.lesson_status") === "not attempted" && mode === "normal") {
           set("cmi.core.lesson_status", "incomplete");
         }
@@ -87,29 +65,33 @@
         if (p.state.length <= SUSPEND_LIMIT) { set("cmi.suspend_data", p.state); }
         else if (window.console) { console.error("coursepack: resume state exceeds SCORM 1.2's 4096 characters"); }
         if (mode !== "normal") { return; }
-        if (p.score !== null && p.score !== undefined) {
+        if (p.score !== null) {
           set("cmi.core.score.min", "0");
           set("cmi.core.score.max", "100");
           set("cmi.core.score.raw", String(p.score));
         }
         set("cmi.core.lesson_status", status(p));
       },
+      /* Interactions are write-only in 1.2 and journaled: each answer gets the
+         next index (Moodle refuses an index above _count). */
       interaction: function (quiz, key, response, verdict) {
         if (mode !== "normal") { return; }
         var n = parseInt(get("cmi.interactions._count"), 10) || 0;
         var base = "cmi.interactions." + n + ".";
         set(base + "id", key.id);
-        set(base + "type", TYPES[key.type]);
+        set(base + "type", CP.interactionType(key));
         set(base + "time", clock(new Date()));
-        var correct = correctPattern(key);
+        var correct = CP.correctPattern(key, "1.2");
         if (correct !== null) { set(base + "correct_responses.0.pattern", correct); }
         set(base + "weighting", String(key.weight));
-        set(base + "student_response", pattern(key, response));
+        var learner = CP.responsePattern(key, response, "1.2");
+        if (learner !== "") { set(base + "student_response", learner); }
         set(base + "result", verdict === null ? "neutral" : (verdict ? "correct" : "wrong"));
       },
       commit: function () { return String(api.LMSCommit("")) === "true"; },
       finish: function (p, seconds) {
         set("cmi.core.session_time", timespan(seconds));
+        /* suspend keeps the data for the next launch (entry=resume); "" when done. */
         set("cmi.core.exit", p.completed || p.passed === true ? "" : "suspend");
         api.LMSCommit("");
         api.LMSFinish("");
@@ -117,5 +99,5 @@
     };
   }
 
-  window.Coursepack.registerAdapter("scorm12", create);
+  CP.registerAdapter("scorm12", create);
 })();

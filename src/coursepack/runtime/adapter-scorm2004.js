@@ -4,43 +4,18 @@
    duration without weeks and with at most two decimals (standards.md 1.I, 2.2). */
 (function () {
   "use strict";
+  var CP = window.Coursepack;
   var SUSPEND_LIMIT = 64000;
   var LOCATION_LIMIT = 1000;
 
   function duration(seconds) {
     var s = Math.max(0, seconds);
     var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
-    var rest = Math.round((s % 60) * 100) / 100;
-    return "PT" + h + "H" + m + "M" + rest + "S";
+    return "PT" + h + "H" + m + "M" + (Math.round((s % 60) * 100) / 100) + "S";
   }
   /* Two decimals on the seconds: Moodle rejects three (what toISOString gives),
      and scorm-again accepts a "Z" only after a fraction. */
   function timestamp(date) { return date.toISOString().replace(/(\.\d{2})\d*Z$/, "$1Z"); }
-
-  var TYPES = { single_choice: "choice", multiple_response: "choice", true_false: "true-false", fill_in: "fill-in",
-    numeric: "numeric", matching: "matching", ordering: "sequencing", likert: "likert" };
-
-  function pattern(key, value) {
-    switch (key.type) {
-      case "single_choice": case "likert": return value == null ? "" : String(value);
-      case "multiple_response": case "ordering": return (value || []).join("[,]");
-      case "true_false": return value === null || value === undefined ? "" : String(!!value);
-      case "matching": return Object.keys(value || {}).map(function (k) { return k + "[.]" + value[k]; }).join("[,]");
-      case "numeric": var n = parseFloat(String(value).replace(",", ".")); return isNaN(n) ? "" : String(n);
-      default: return String(value == null ? "" : value).slice(0, 250);
-    }
-  }
-  function correctPattern(key) {
-    switch (key.type) {
-      case "true_false": return String(key.correct);
-      case "numeric": return key.min + "[:]" + key.max;
-      case "matching": return key.pairs.map(function (id) { return id + "[.]" + id; }).join("[,]");
-      case "fill_in": return (key.caseSensitive ? "{case_matters=true}" : "") + String(key.correct[0]).slice(0, 250);
-      case "likert": return null;
-      case "single_choice": return key.correct[0];
-      default: return key.correct.join("[,]");
-    }
-  }
 
   function create(data, findApi) {
     var api = findApi("API_1484_11");
@@ -69,6 +44,8 @@
         return true;
       },
       resume: function () {
+        /* Reading an element never set gives 403 in 2004: only read after a suspend. */
+        if (get("cmi.entry") !== "resume") { return null; }
         return { state: get("cmi.suspend_data"), location: get("cmi.location") };
       },
       update: function (p) {
@@ -79,7 +56,7 @@
         set("cmi.progress_measure", String(Math.round(p.ratio * 1000) / 1000));
         set("cmi.completion_status", p.completed ? "completed" : "incomplete");
         set("cmi.success_status", !tracking.scored || p.passed === null ? "unknown" : (p.passed ? "passed" : "failed"));
-        if (p.score !== null && p.score !== undefined) {
+        if (p.score !== null) {
           set("cmi.score.scaled", String(Math.round(p.score * 100) / 10000));
           set("cmi.score.raw", String(p.score));
           set("cmi.score.min", "0");
@@ -91,17 +68,20 @@
         var n = parseInt(get("cmi.interactions._count"), 10) || 0;
         var base = "cmi.interactions." + n + ".";
         set(base + "id", key.id);
-        set(base + "type", TYPES[key.type]);
+        set(base + "type", CP.interactionType(key));
         set(base + "timestamp", timestamp(new Date()));
-        var correct = correctPattern(key);
+        if (key.text) { set(base + "description", key.text.slice(0, 250)); }
+        var correct = CP.correctPattern(key, "2004");
         if (correct !== null) { set(base + "correct_responses.0.pattern", correct); }
         set(base + "weighting", String(key.weight));
-        set(base + "learner_response", pattern(key, response));
+        var learner = CP.responsePattern(key, response, "2004");
+        if (learner !== "") { set(base + "learner_response", learner); }
         set(base + "result", verdict === null ? "neutral" : (verdict ? "correct" : "incorrect"));
       },
       commit: function () { return String(api.Commit("")) === "true"; },
       finish: function (p, seconds) {
         set("cmi.session_time", duration(seconds));
+        /* Moodle restores data only after exit=suspend (standards.md 2.2 §3). */
         set("cmi.exit", p.completed ? "normal" : "suspend");
         api.Commit("");
         api.Terminate("");
@@ -109,5 +89,5 @@
     };
   }
 
-  window.Coursepack.registerAdapter("scorm2004", create);
+  CP.registerAdapter("scorm2004", create);
 })();

@@ -1,15 +1,19 @@
 /* coursepack runtime core: navigation, viewed lessons, quizzes, resume state.
    It knows no LMS: an adapter (runtime/adapter-*.js) registers itself and turns the
    core's progress into SCORM data elements or xAPI statements. Without an adapter
-   or without an LMS the course still works and says that progress is not saved. */
+   or without an LMS the course still works and says that progress is not saved.
+   The state encoding is mirrored by coursepack/state.py, which bounds its size. */
 (function () {
   "use strict";
 
-  var STATE_VERSION = 1;
+  var STATE_VERSION = 2;
   var COMMIT_INTERVAL_MS = 10000;
+  var DRAFT_DELAY_MS = 800;
+  var RETRY_MS = 5000;
   var factories = {};
 
   function each(list, fn) { Array.prototype.forEach.call(list, fn); }
+  function byId(id) { return document.getElementById(id); }
   function fmt(text, values) {
     return text.replace(/\{(\w+)\}/g, function (_, k) { return values[k] === undefined ? "" : values[k]; });
   }
@@ -34,7 +38,14 @@
     return api;
   }
 
-  /* A seeded PRNG (mulberry32) so shuffles are identical when an attempt resumes. */
+  /* ------------------------------------------------------- seeds, shuffles */
+
+  function hash(text) {
+    var h = 2166136261;
+    for (var i = 0; i < text.length; i++) { h = Math.imul(h ^ text.charCodeAt(i), 16777619); }
+    return h >>> 0;
+  }
+  /* mulberry32: a small seeded PRNG, so an attempt's layout is rebuilt identically. */
   function rng(seed) {
     var a = seed >>> 0;
     return function () {
@@ -54,7 +65,24 @@
     return copy;
   }
 
-  /* ---------------------------------------------------------------- scoring */
+  /* Which questions an attempt shows, in which order, and each option order. */
+  function layout(quiz, seed, attempt) {
+    var random = rng((seed ^ hash(quiz.id) ^ Math.imul(attempt, 2654435761)) >>> 0);
+    var ids = quiz.questions.map(function (q) { return q.id; });
+    var order = quiz.shuffleQuestions ? shuffled(ids, random) : ids.slice();
+    if (quiz.draw) {
+      var drawn = shuffled(ids, random).slice(0, quiz.draw);
+      order = order.filter(function (id) { return drawn.indexOf(id) >= 0; });
+    }
+    var options = {};
+    quiz.questions.forEach(function (q) {
+      if (q.type === "ordering") { options[q.id] = shuffled(q.correct, random); }
+      else if (quiz.shuffleOptions && q.options) { options[q.id] = shuffled(q.options, random); }
+    });
+    return { order: order, options: options };
+  }
+
+  /* -------------------------------------------------------------- scoring */
 
   function normalise(text, caseSensitive) {
     var t = String(text).replace(/\s+/g, " ").trim();
@@ -62,46 +90,445 @@
   }
   function parseNumber(text) {
     var t = String(text).trim().replace(/\s/g, "").replace(",", ".");
-    return /^-?\d+(\.\d+)?$/.test(t) ? parseFloat(t) : NaN;
+    return /^[-+]?\d+(\.\d+)?$/.test(t) ? parseFloat(t) : NaN;
   }
   function sameSet(a, b) {
-    if (a.length !== b.length) { return false; }
-    var s = a.slice().sort().join("\u0000");
-    return s === b.slice().sort().join("\u0000");
+    return a.length === b.length && a.slice().sort().join(",") === b.slice().sort().join(",");
   }
 
-  /* true, false, or null for an unscored (likert) question. */
-  function isCorrect(key, response) {
+  /* Responses are kept in their compact encoded form (see state.py). */
+  function isCorrect(key, encoded) {
+    if (key.type === "likert") { return null; }
+    if (encoded === undefined || encoded === null || encoded === "") { return false; }
     switch (key.type) {
-      case "single_choice": return response === key.correct[0];
-      case "multiple_response": return sameSet(response || [], key.correct);
-      case "true_false": return response === key.correct;
+      case "single_choice": return encoded === key.correct[0];
+      case "multiple_response": return sameSet(encoded.split(","), key.correct);
+      case "true_false": return encoded === (key.correct ? "1" : "0");
       case "fill_in":
         return key.correct.some(function (answer) {
-          return normalise(answer, key.caseSensitive) === normalise(response || "", key.caseSensitive);
+          return normalise(answer, key.caseSensitive) === normalise(encoded, key.caseSensitive);
         });
       case "numeric":
-        var value = parseNumber(response);
+        var value = parseNumber(encoded);
         return !isNaN(value) && value >= key.min - 1e-9 && value <= key.max + 1e-9;
       case "matching":
-        return key.pairs.every(function (id) { return response && response[id] === id; });
-      case "ordering": return (response || []).join(",") === key.correct.join(",");
-      default: return null;
+        var pairs = {};
+        encoded.split(",").forEach(function (p) { var kv = p.split(":"); pairs[kv[0]] = kv[1]; });
+        return key.pairs.every(function (id) { return pairs[id] === id; });
+      case "ordering": return encoded === key.correct.join(",");
     }
+    return false;
   }
 
-  function scoreQuiz(quiz, responses) {
-    var earned = 0, possible = 0, results = {};
+  function scoreQuiz(quiz, shown, responses) {
+    var earned = 0, possible = 0, verdicts = {};
     quiz.questions.forEach(function (key) {
+      if (shown.indexOf(key.id) < 0) { return; }
       var verdict = isCorrect(key, responses[key.id]);
-      results[key.id] = verdict;
-      if (verdict === null || key.weight === 0) { return; }
+      verdicts[key.id] = verdict;
+      if (verdict === null || !key.weight) { return; }
       possible += key.weight;
       if (verdict) { earned += key.weight; }
     });
     var percent = possible ? Math.round((earned / possible) * 10000) / 100 : 100;
-    return { percent: percent, passed: percent >= quiz.passMark, results: results };
+    return { percent: percent, passed: percent >= quiz.passMark, verdicts: verdicts };
   }
+
+  /* ------------------------------------------------- interaction patterns */
+
+  /* Learner responses and correct-response patterns in the syntax of SCORM 1.2
+     (RTE 3.4.2.7) or of SCORM 2004, which xAPI reuses ([,] [.] [:] delimiters). */
+  var INTERACTION_TYPES = { single_choice: "choice", multiple_response: "choice", true_false: "true-false",
+    fill_in: "fill-in", numeric: "numeric", matching: "matching", ordering: "sequencing", likert: "likert" };
+
+  function responsePattern(key, encoded, style) {
+    var modern = style !== "1.2";
+    var list = modern ? "[,]" : ",", pair = modern ? "[.]" : ".";
+    if (encoded === undefined || encoded === null) { return ""; }
+    switch (key.type) {
+      case "multiple_response": case "ordering": return encoded.split(",").join(list);
+      case "true_false": return modern ? (encoded === "1" ? "true" : "false") : (encoded === "1" ? "t" : "f");
+      case "matching": return encoded.split(",").map(function (p) { return p.split(":").join(pair); }).join(list);
+      case "numeric":
+        var n = parseNumber(encoded);
+        return isNaN(n) ? "" : String(n);
+      case "fill_in": return encoded.slice(0, modern ? 250 : 255);
+      default: return encoded;
+    }
+  }
+
+  function correctPattern(key, style) {
+    var modern = style !== "1.2";
+    var list = modern ? "[,]" : ",", pair = modern ? "[.]" : ".";
+    switch (key.type) {
+      case "likert": return null;
+      case "true_false": return modern ? String(key.correct) : (key.correct ? "t" : "f");
+      case "numeric":
+        /* 1.2 has no range syntax: the exact value (or the lower bound) is given. */
+        return modern ? key.min + "[:]" + key.max : String(key.min);
+      case "matching": return key.pairs.map(function (id) { return id + pair + id; }).join(list);
+      case "fill_in":
+        return (modern && key.caseSensitive ? "{case_matters=true}" : "") + String(key.correct[0]);
+      default: return key.correct.join(list);
+    }
+  }
+
+  /* ---------------------------------------------------------------- state */
+
+  function freshState() {
+    return { v: STATE_VERSION, k: (Math.random() * 4294967296) >>> 0, s: [], q: {} };
+  }
+  function freshQuiz() { return { n: 0, b: null, p: 0, o: 0, r: {}, t: {} }; }
+
+  /* Old, foreign or damaged state must never crash the course: keep what still
+     matches the course (by id) and drop the rest. */
+  function decodeState(text, data) {
+    var state = freshState();
+    var saved;
+    try { saved = text ? JSON.parse(text) : null; } catch (e) { return state; }
+    if (!saved || saved.v !== STATE_VERSION) { return state; }
+    var steps = data.steps.map(function (s) { return s.id; });
+    if (typeof saved.k === "number") { state.k = saved.k >>> 0; }
+    state.s = (saved.s || []).filter(function (id) { return steps.indexOf(id) >= 0; });
+    data.quizzes.forEach(function (quiz) {
+      var q = saved.q && saved.q[quiz.id];
+      if (!q) { return; }
+      var clean = freshQuiz();
+      clean.n = q.n | 0;
+      clean.b = typeof q.b === "number" ? q.b : null;
+      clean.p = q.p ? 1 : 0;
+      clean.o = q.o ? 1 : 0;
+      quiz.questions.forEach(function (key) {
+        if (q.r && typeof q.r[key.id] === "string") { clean.r[key.id] = q.r[key.id]; }
+        if (q.t && q.t[key.id]) { clean.t[key.id] = q.t[key.id] | 0; }
+      });
+      state.q[quiz.id] = clean;
+    });
+    return state;
+  }
+  function encodeState(state) { return JSON.stringify(state); }
+
+  /* ------------------------------------------------------- the quiz view */
+
+  function readResponse(fieldset, key) {
+    var inputs = fieldset.querySelectorAll("input, select");
+    var values = [];
+    switch (key.type) {
+      case "single_choice": case "likert": case "true_false":
+        var chosen = fieldset.querySelector("input:checked");
+        if (!chosen) { return undefined; }
+        return key.type === "true_false" ? (chosen.value === "true" ? "1" : "0") : chosen.value;
+      case "multiple_response":
+        each(inputs, function (i) { if (i.checked) { values.push(i.value); } });
+        return values.length ? values.join(",") : undefined;
+      case "fill_in": case "numeric":
+        return inputs[0].value === "" ? undefined : inputs[0].value;
+      case "matching":
+        each(inputs, function (s) { if (s.value) { values.push(s.getAttribute("data-source") + ":" + s.value); } });
+        return values.length ? values.join(",") : undefined;
+      case "ordering":
+        each(fieldset.querySelectorAll("[data-item]"), function (li) { values.push(li.getAttribute("data-item")); });
+        return values.join(",");
+    }
+    return undefined;
+  }
+
+  function writeResponse(fieldset, key, encoded) {
+    if (encoded === undefined) { return; }
+    var inputs = fieldset.querySelectorAll("input, select");
+    switch (key.type) {
+      case "single_choice": case "likert": case "multiple_response":
+        var wanted = encoded.split(",");
+        each(inputs, function (i) { i.checked = wanted.indexOf(i.value) >= 0; });
+        break;
+      case "true_false":
+        each(inputs, function (i) { i.checked = (i.value === "true") === (encoded === "1"); });
+        break;
+      case "fill_in": case "numeric": inputs[0].value = encoded; break;
+      case "matching":
+        var pairs = {};
+        encoded.split(",").forEach(function (p) { var kv = p.split(":"); pairs[kv[0]] = kv[1]; });
+        each(inputs, function (s) { s.value = pairs[s.getAttribute("data-source")] || ""; });
+        break;
+      case "ordering": applyOrder(fieldset, encoded.split(",")); break;
+    }
+  }
+
+  function applyOrder(fieldset, order) {
+    var list = fieldset.querySelector("[data-order-list]");
+    order.forEach(function (id) {
+      var li = list.querySelector('[data-item="' + id + '"]');
+      if (li) { list.appendChild(li); }
+    });
+  }
+
+  function Quiz(player, section) {
+    this.player = player;
+    this.t = player.t;
+    this.section = section;
+    this.key = player.quizzes[section.getAttribute("data-quiz")];
+    this.form = section.querySelector("form");
+    this.fieldsets = {};
+    var self = this;
+    each(this.form.querySelectorAll("[data-question]"), function (fs) {
+      self.fieldsets[fs.getAttribute("data-question")] = fs;
+    });
+    this.keys = {};
+    this.key.questions.forEach(function (q) { self.keys[q.id] = q; });
+    this.bind();
+  }
+
+  Quiz.prototype.state = function () {
+    var all = this.player.state.q;
+    if (!all[this.key.id]) { all[this.key.id] = freshQuiz(); }
+    return all[this.key.id];
+  };
+
+  /* The attempt whose questions are on screen: the open one, or the last submitted. */
+  Quiz.prototype.attemptNumber = function () {
+    var qs = this.state();
+    return qs.o || qs.n === 0 ? qs.n + 1 : qs.n;
+  };
+
+  Quiz.prototype.applyLayout = function () {
+    var self = this;
+    var plan = layout(this.key, this.player.state.k, this.attemptNumber());
+    this.shown = plan.order;
+    var actions = this.form.querySelector(".cp-quiz-actions");
+    this.key.questions.forEach(function (q) {
+      var fs = self.fieldsets[q.id];
+      var visible = plan.order.indexOf(q.id) >= 0;
+      fs.hidden = !visible;
+      fs.disabled = !visible;
+    });
+    plan.order.forEach(function (id, index) {
+      var fs = self.fieldsets[id];
+      self.form.insertBefore(fs, actions);
+      fs.querySelector(".cp-question-number").textContent = fmt(self.t.question_of, { n: index + 1, total: plan.order.length });
+      var options = plan.options[id];
+      if (!options) { return; }
+      if (self.keys[id].type === "ordering") { applyOrder(fs, options); return; }
+      var nodes = {};
+      each(fs.querySelectorAll(".cp-option"), function (o) { nodes[o.querySelector("input").value] = o; });
+      var anchor = fs.querySelector(".cp-hint, .cp-check, .cp-feedback");
+      options.forEach(function (optionId) { fs.insertBefore(nodes[optionId], anchor); });
+    });
+  };
+
+  Quiz.prototype.responses = function () {
+    var self = this, out = {};
+    this.shown.forEach(function (id) {
+      var value = readResponse(self.fieldsets[id], self.keys[id]);
+      if (value !== undefined) { out[id] = value; }
+    });
+    return out;
+  };
+
+  Quiz.prototype.clearFeedback = function (fs) {
+    fs.classList.remove("cp-is-correct", "cp-is-incorrect");
+    each(fs.querySelectorAll(".cp-verdict, .cp-answer-note"), function (el) { el.parentNode.removeChild(el); });
+    each(fs.querySelectorAll(".cp-answer"), function (el) { el.classList.remove("cp-answer"); });
+    each(fs.querySelectorAll("[data-feedback], [data-option-feedback], .cp-expected"), function (el) { el.hidden = true; });
+  };
+
+  Quiz.prototype.expectedText = function (fs, key) {
+    switch (key.type) {
+      case "fill_in": return key.correct[0];
+      case "numeric": return key.min === key.max ? String(key.min) : key.min + " – " + key.max;
+      case "matching":
+        return key.pairs.map(function (id) {
+          var select = fs.querySelector('[data-source="' + id + '"]');
+          var label = fs.querySelector('label[for="' + select.id + '"]').textContent;
+          var option = select.querySelector('option[value="' + id + '"]').textContent;
+          return label + " → " + option;
+        }).join(" ; ");
+      case "ordering":
+        return key.correct.map(function (id) {
+          return fs.querySelector('[data-item="' + id + '"] .cp-order-text').textContent;
+        }).join(" → ");
+    }
+    return "";
+  };
+
+  /* Verdict, feedback and (review "answers") the correct answer, per quiz.review. */
+  Quiz.prototype.showFeedback = function (id, verdict, revealAnswer) {
+    var fs = this.fieldsets[id], key = this.keys[id], review = this.key.review;
+    this.clearFeedback(fs);
+    if (verdict === null || verdict === undefined || review === "none") { return; }
+    fs.classList.add(verdict ? "cp-is-correct" : "cp-is-incorrect");
+    var p = document.createElement("p");
+    p.className = "cp-verdict";
+    p.textContent = verdict ? this.t.correct : this.t.incorrect;
+    var box = fs.querySelector(".cp-feedback");
+    box.insertBefore(p, box.firstChild);
+    var general = fs.querySelector('[data-feedback="' + (verdict ? "correct" : "incorrect") + '"]');
+    if (general) { general.hidden = false; }
+    each(fs.querySelectorAll("input:checked"), function (input) {
+      var mine = fs.querySelector('[data-option-feedback="' + input.value + '"]');
+      if (mine) { mine.hidden = false; }
+    });
+    if (review !== "answers" || verdict || !revealAnswer) { return; }
+    var t = this.t;
+    if (key.type === "single_choice" || key.type === "multiple_response" || key.type === "true_false") {
+      var correct = key.type === "true_false" ? [String(key.correct)] : key.correct;
+      each(fs.querySelectorAll(".cp-option"), function (o) {
+        if (correct.indexOf(o.querySelector("input").value) >= 0) {
+          o.classList.add("cp-answer");
+          var note = document.createElement("span");
+          note.className = "cp-answer-note";
+          note.textContent = " (" + t.correct_answer + ")";
+          o.querySelector("label").appendChild(note);
+        }
+      });
+    } else {
+      var expected = fs.querySelector(".cp-expected");
+      expected.textContent = fmt(t.expected, { answer: this.expectedText(fs, key) });
+      expected.hidden = false;
+    }
+  };
+
+  Quiz.prototype.lockQuestion = function (id, locked) {
+    var fs = this.fieldsets[id];
+    each(fs.querySelectorAll("input, select, [data-move], .cp-check"), function (el) { el.disabled = locked; });
+  };
+
+  Quiz.prototype.attemptsLeft = function () {
+    return this.key.attempts ? Math.max(0, this.key.attempts - this.state().n) : null;
+  };
+
+  Quiz.prototype.renderResult = function () {
+    var qs = this.state();
+    var box = this.section.querySelector(".cp-result");
+    var outcome = scoreQuiz(this.key, this.shown, qs.r);
+    var lines = [fmt(this.t.your_score, { score: outcome.percent })];
+    if (this.key.assessment) { lines.push(outcome.passed ? this.t.passed : this.t.failed); }
+    var left = this.attemptsLeft();
+    if (left !== null) { lines.push(left > 0 ? fmt(this.t.attempts_left, { n: left }) : this.t.no_attempts_left); }
+    box.textContent = lines.join(" ");
+    this.section.querySelector(".cp-submit").disabled = true;
+    this.section.querySelector(".cp-retry").hidden = left === 0;
+  };
+
+  /* Show the attempt on screen as the state describes it (fresh, open or submitted). */
+  Quiz.prototype.render = function () {
+    var self = this, qs = this.state();
+    this.applyLayout();
+    this.form.reset();
+    var submitted = !qs.o && qs.n > 0;
+    this.shown.forEach(function (id) {
+      var key = self.keys[id];
+      writeResponse(self.fieldsets[id], key, qs.r[id]);
+      var tries = qs.t[id] || 0;
+      var verdict = isCorrect(key, qs.r[id]);
+      if (submitted) {
+        self.showFeedback(id, verdict, true);
+        self.lockQuestion(id, true);
+      } else if (tries > 0) {
+        self.showFeedback(id, verdict, tries >= key.attempts);
+        self.lockQuestion(id, verdict === true || tries >= key.attempts);
+      } else {
+        self.clearFeedback(self.fieldsets[id]);
+        self.lockQuestion(id, false);
+      }
+    });
+    var box = this.section.querySelector(".cp-result");
+    if (submitted) { this.renderResult(); }
+    else {
+      box.textContent = "";
+      this.section.querySelector(".cp-submit").disabled = false;
+      this.section.querySelector(".cp-retry").hidden = true;
+    }
+  };
+
+  Quiz.prototype.saveDraft = function () {
+    var qs = this.state();
+    if (!qs.o && qs.n > 0) { return; }
+    qs.o = 1;
+    qs.r = this.responses();
+    this.player.save(false);
+  };
+
+  Quiz.prototype.check = function (id) {
+    var qs = this.state(), key = this.keys[id];
+    qs.o = 1;
+    qs.r = this.responses();
+    qs.t[id] = (qs.t[id] || 0) + 1;
+    var verdict = isCorrect(key, qs.r[id]);
+    var used = qs.t[id];
+    this.showFeedback(id, verdict, used >= key.attempts);
+    this.lockQuestion(id, verdict === true || used >= key.attempts);
+    var button = this.fieldsets[id].querySelector(".cp-check");
+    if (!verdict && used < key.attempts) {
+      var note = document.createElement("p");
+      note.className = "cp-answer-note";
+      note.textContent = fmt(this.t.tries_left, { n: key.attempts - used });
+      this.fieldsets[id].querySelector(".cp-feedback").appendChild(note);
+    }
+    if (button && button.disabled) { button.blur(); }
+    this.player.save(false);
+  };
+
+  Quiz.prototype.submit = function () {
+    var qs = this.state();
+    if (!qs.o && qs.n > 0) { return; }
+    if (this.key.attempts && qs.n >= this.key.attempts) { return; }
+    qs.r = this.responses();
+    var outcome = scoreQuiz(this.key, this.shown, qs.r);
+    qs.n += 1;
+    qs.o = 0;
+    qs.t = {};
+    if (qs.b === null || outcome.percent > qs.b) { qs.b = outcome.percent; }
+    if (outcome.passed) { qs.p = 1; }
+    var self = this, adapter = this.player.adapter;
+    this.shown.forEach(function (id) {
+      self.showFeedback(id, outcome.verdicts[id], true);
+      self.lockQuestion(id, true);
+      if (adapter && adapter.interaction) {
+        adapter.interaction(self.key, self.keys[id], qs.r[id], outcome.verdicts[id], qs.n);
+      }
+    });
+    this.renderResult();
+    this.section.querySelector(".cp-result").focus();
+    this.player.save(true);
+  };
+
+  Quiz.prototype.retry = function () {
+    var qs = this.state();
+    if (this.key.attempts && qs.n >= this.key.attempts) { return; }
+    qs.o = 1;
+    qs.r = {};
+    qs.t = {};
+    this.render();
+    this.player.save(false);
+    var first = this.form.querySelector("fieldset:not([hidden]) input, fieldset:not([hidden]) select");
+    if (first) { first.focus(); }
+  };
+
+  Quiz.prototype.bind = function () {
+    var self = this, timer = null;
+    function later() {
+      clearTimeout(timer);
+      timer = setTimeout(function () { self.saveDraft(); }, DRAFT_DELAY_MS);
+    }
+    this.form.addEventListener("change", function () { self.saveDraft(); });
+    this.form.addEventListener("input", later);
+    this.form.addEventListener("click", function (event) {
+      var target = event.target;
+      var move = target.closest ? target.closest("[data-move]") : null;
+      if (move) {
+        var li = move.closest("li"), list = li.parentNode;
+        if (move.getAttribute("data-move") === "-1" && li.previousElementSibling) { list.insertBefore(li, li.previousElementSibling); }
+        else if (move.getAttribute("data-move") === "1" && li.nextElementSibling) { list.insertBefore(li.nextElementSibling, li); }
+        move.focus();
+        self.saveDraft();
+        return;
+      }
+      var check = target.closest ? target.closest(".cp-check") : null;
+      if (check) { self.check(check.closest("[data-question]").getAttribute("data-question")); }
+    });
+    this.form.addEventListener("submit", function (event) { event.preventDefault(); self.submit(); });
+    this.section.querySelector(".cp-retry").addEventListener("click", function () { self.retry(); });
+  };
 
   /* ------------------------------------------------------------- the player */
 
@@ -112,7 +539,8 @@
     this.quizzes = {};
     var self = this;
     data.quizzes.forEach(function (q) { self.quizzes[q.id] = q; });
-    this.state = { v: STATE_VERSION, at: 0, seen: [], quiz: {}, seed: (Math.random() * 4294967296) >>> 0 };
+    this.state = freshState();
+    this.at = 0;
     this.adapter = null;
     this.lastCommit = 0;
     this.finished = false;
@@ -120,88 +548,67 @@
   }
 
   Player.prototype.notice = function (text) {
-    var box = document.getElementById("cp-notice");
+    var box = byId("cp-notice");
     if (box) { box.textContent = text || ""; }
   };
 
   Player.prototype.connect = function () {
-    var name = Object.keys(factories)[0];
-    if (!name) { this.notice(this.t.not_tracking); return; }
-    var adapter = factories[name](this.data, findApi);
+    var names = Object.keys(factories);
+    var adapter = names.length ? factories[names[0]](this.data, findApi) : null;
     if (!adapter || !adapter.start()) { this.notice(this.t.not_tracking); return; }
     this.adapter = adapter;
     var saved = adapter.resume();
-    if (saved) { this.restore(saved.state, saved.location); }
-  };
-
-  /* Old or foreign state must never crash the course: keep what still matches. */
-  Player.prototype.restore = function (text, location) {
-    var saved = null;
-    try { saved = text ? JSON.parse(text) : null; } catch (e) { saved = null; }
-    var self = this;
-    var ids = this.steps.map(function (s) { return s.id; });
-    if (saved && saved.v === STATE_VERSION) {
-      this.state.seen = (saved.seen || []).filter(function (id) { return ids.indexOf(id) >= 0; });
-      this.state.seed = saved.seed >>> 0;
-      Object.keys(saved.quiz || {}).forEach(function (id) {
-        if (self.quizzes[id]) { self.state.quiz[id] = saved.quiz[id]; }
-      });
+    if (saved) {
+      this.state = decodeState(saved.state, this.data);
+      var at = this.indexOf(saved.location || "");
+      this.at = at >= 0 ? at : 0;
     }
-    var at = ids.indexOf(location || "");
-    this.state.at = at >= 0 ? at : 0;
   };
 
-  Player.prototype.stepElement = function (index) {
-    return document.getElementById(this.steps[index].id);
+  Player.prototype.indexOf = function (id) {
+    for (var i = 0; i < this.steps.length; i++) { if (this.steps[i].id === id) { return i; } }
+    return -1;
   };
 
   Player.prototype.show = function (index, moveFocus) {
     index = Math.max(0, Math.min(this.steps.length - 1, index));
-    var self = this;
+    var seen = this.state.s;
     each(document.querySelectorAll(".cp-step.cp-current"), function (el) { el.classList.remove("cp-current"); });
     var step = this.steps[index];
-    var el = this.stepElement(index);
+    var el = byId(step.id);
     el.classList.add("cp-current");
-    this.state.at = index;
+    this.at = index;
+    if (step.kind === "lesson" && seen.indexOf(step.id) < 0) { seen.push(step.id); }
     each(document.querySelectorAll("[data-step-link]"), function (a) {
-      if (a.getAttribute("data-step-link") === step.id) { a.setAttribute("aria-current", "page"); }
-      else { a.removeAttribute("aria-current"); }
-      if (self.state.seen.indexOf(a.getAttribute("data-step-link")) >= 0) { a.classList.add("cp-viewed"); }
+      var id = a.getAttribute("data-step-link");
+      if (id === step.id) { a.setAttribute("aria-current", "page"); } else { a.removeAttribute("aria-current"); }
+      if (seen.indexOf(id) >= 0) { a.classList.add("cp-viewed"); }
     });
     document.querySelector(".cp-prev").disabled = index === 0;
     document.querySelector(".cp-next").disabled = index === this.steps.length - 1;
     document.querySelector(".cp-position").textContent = fmt(this.t.lesson_of, { n: index + 1, total: this.steps.length });
-    if (step.kind === "lesson") { this.markSeen(step.id); }
     if (moveFocus) {
       var heading = el.querySelector("h1");
       if (heading) { heading.focus(); }
       window.scrollTo(0, 0);
     }
     if (window.history && window.history.replaceState) {
-      try { window.history.replaceState(null, "", "#" + step.id); } catch (e) { /* sandboxed */ }
+      try { window.history.replaceState(null, "", "#" + step.id); } catch (e) { /* sandboxed frame */ }
     }
     this.save(false);
   };
 
-  Player.prototype.markSeen = function (id) {
-    if (this.state.seen.indexOf(id) < 0) {
-      this.state.seen.push(id);
-      var link = document.querySelector('[data-step-link="' + id + '"]');
-      if (link) { link.classList.add("cp-viewed"); }
-    }
-  };
-
   /* Progress as the tracking rules in course.yml define it. */
   Player.prototype.progress = function () {
-    var data = this.data, seen = this.state.seen;
+    var data = this.data, seen = this.state.s;
     var required = data.required;
     var viewed = required.filter(function (id) { return seen.indexOf(id) >= 0; }).length;
     var ratio = required.length ? viewed / required.length : 1;
     var assessment = null;
     data.quizzes.forEach(function (q) { if (q.assessment) { assessment = q; } });
-    var result = assessment ? this.state.quiz[assessment.id] : null;
-    var passed = result ? !!result.passed : null;
-    var score = result ? result.best : null;
+    var result = assessment ? this.state.q[assessment.id] : null;
+    var attempted = !!(result && result.n > 0);
+    var passed = attempted ? result.p === 1 : null;
     var rule = data.tracking.completion;
     var lessonsDone = rule === "percent_lessons" ? ratio * 100 >= data.tracking.completionPercent - 1e-9 : viewed === required.length;
     var completed;
@@ -212,16 +619,16 @@
       ratio: ratio,
       completed: completed,
       passed: passed,
-      score: score,
-      location: this.steps[this.state.at].id,
-      state: JSON.stringify(this.state)
+      score: attempted ? result.b : null,
+      location: this.steps[this.at].id,
+      state: encodeState(this.state)
     };
   };
 
   Player.prototype.updateProgressBar = function (p) {
+    var percent = Math.round(p.ratio * 100);
     var bar = document.querySelector(".cp-progress-bar");
     var text = document.querySelector(".cp-progress-text");
-    var percent = Math.round(p.ratio * 100);
     if (bar) { bar.value = percent; }
     if (text) { text.textContent = percent + " %"; }
   };
@@ -231,32 +638,29 @@
     var p = this.progress();
     this.updateProgressBar(p);
     if (!this.adapter || this.finished) { return; }
-    var before = this.lastStatus;
     this.adapter.update(p);
-    this.lastStatus = [p.completed, p.passed, p.score].join("|");
-    var now = Date.now();
-    if (important || before !== this.lastStatus || now - this.lastCommit >= COMMIT_INTERVAL_MS) {
-      this.commit();
-    }
+    var status = [p.completed, p.passed, p.score].join("|");
+    var changed = status !== this.lastStatus;
+    this.lastStatus = status;
+    if (important || changed || Date.now() - this.lastCommit >= COMMIT_INTERVAL_MS) { this.commit(); }
   };
 
   Player.prototype.commit = function () {
     if (!this.adapter || this.finished) { return; }
     this.lastCommit = Date.now();
-    var ok = this.adapter.commit();
     var self = this;
-    if (!ok) {
-      this.notice(this.t.save_failed);
-      clearTimeout(this.retryTimer);
-      this.retryTimer = setTimeout(function () { self.commit(); }, 5000);
-    } else if (this.retryTimer) {
-      this.retryTimer = null;
-      this.notice("");
+    if (this.adapter.commit()) {
+      if (this.retryTimer) { clearTimeout(this.retryTimer); this.retryTimer = null; this.notice(""); }
+      return;
     }
+    this.notice(this.t.save_failed);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(function () { self.commit(); }, RETRY_MS);
   };
 
   Player.prototype.finish = function () {
     if (this.finished) { return; }
+    clearTimeout(this.retryTimer);
     var p = this.progress();
     if (this.adapter) {
       this.adapter.update(p);
@@ -265,191 +669,22 @@
     this.finished = true;
   };
 
-  /* -------------------------------------------------------------- quizzes */
-
-  Player.prototype.quizState = function (id) {
-    return this.state.quiz[id] || { n: 0, best: null, passed: false, last: null };
-  };
-
-  Player.prototype.readResponse = function (fieldset, key) {
-    var inputs = fieldset.querySelectorAll("input, select");
-    switch (key.type) {
-      case "single_choice": case "likert": case "true_false":
-        var chosen = fieldset.querySelector("input:checked");
-        if (!chosen) { return null; }
-        return key.type === "true_false" ? chosen.value === "true" : chosen.value;
-      case "multiple_response":
-        var values = [];
-        each(inputs, function (i) { if (i.checked) { values.push(i.value); } });
-        return values;
-      case "fill_in": case "numeric":
-        return inputs[0].value;
-      case "matching":
-        var map = {};
-        each(inputs, function (s) { if (s.value) { map[s.getAttribute("data-source")] = s.value; } });
-        return map;
-      case "ordering":
-        var order = [];
-        each(fieldset.querySelectorAll("[data-item]"), function (li) { order.push(li.getAttribute("data-item")); });
-        return order;
-    }
-    return null;
-  };
-
-  Player.prototype.writeResponse = function (fieldset, key, value) {
-    if (value === null || value === undefined) { return; }
-    var inputs = fieldset.querySelectorAll("input, select");
-    switch (key.type) {
-      case "single_choice": case "likert": case "true_false": case "multiple_response":
-        var wanted = [].concat(value).map(String);
-        each(inputs, function (i) { i.checked = wanted.indexOf(i.value) >= 0; });
-        break;
-      case "fill_in": case "numeric": inputs[0].value = value; break;
-      case "matching": each(inputs, function (s) { s.value = value[s.getAttribute("data-source")] || ""; }); break;
-      case "ordering": this.applyOrder(fieldset, value); break;
-    }
-  };
-
-  Player.prototype.applyOrder = function (fieldset, order) {
-    var list = fieldset.querySelector("[data-order-list]");
-    order.forEach(function (id) {
-      var li = list.querySelector('[data-item="' + id + '"]');
-      if (li) { list.appendChild(li); }
-    });
-  };
-
-  Player.prototype.showFeedback = function (fieldset, key, verdict, review) {
-    fieldset.classList.remove("cp-is-correct", "cp-is-incorrect");
-    var old = fieldset.querySelector(".cp-verdict");
-    if (old) { old.parentNode.removeChild(old); }
-    each(fieldset.querySelectorAll("[data-feedback], [data-option-feedback]"), function (el) { el.hidden = true; });
-    if (verdict === null || review === "none") { return; }
-    fieldset.classList.add(verdict ? "cp-is-correct" : "cp-is-incorrect");
-    var p = document.createElement("p");
-    p.className = "cp-verdict";
-    p.textContent = verdict ? this.t.correct : this.t.incorrect;
-    var box = fieldset.querySelector(".cp-feedback");
-    box.insertBefore(p, box.firstChild);
-    var general = fieldset.querySelector('[data-feedback="' + (verdict ? "correct" : "incorrect") + '"]');
-    if (general) { general.hidden = false; }
-    each(fieldset.querySelectorAll("input:checked"), function (input) {
-      var own = fieldset.querySelector('[data-option-feedback="' + input.value + '"]');
-      if (own) { own.hidden = false; }
-    });
-  };
-
-  Player.prototype.renderResult = function (section, quiz, qs) {
-    var box = section.querySelector(".cp-result");
-    var lines = [fmt(this.t.your_score, { score: qs.last.score })];
-    if (quiz.assessment) { lines.push(qs.last.passed ? this.t.passed : this.t.failed); }
-    var left = quiz.attempts ? quiz.attempts - qs.n : null;
-    if (left !== null) { lines.push(left > 0 ? fmt(this.t.attempts_left, { n: left }) : this.t.no_attempts_left); }
-    box.textContent = lines.join(" ");
-    section.querySelector(".cp-submit").disabled = true;
-    section.querySelector(".cp-retry").hidden = left === 0;
-  };
-
-  Player.prototype.setupQuiz = function (section) {
-    var self = this;
-    var quiz = this.quizzes[section.getAttribute("data-quiz")];
-    var form = section.querySelector("form");
-    var random = rng(this.state.seed ^ hash(quiz.id));
-    var fieldsets = {};
-    each(form.querySelectorAll("[data-question]"), function (fs) { fieldsets[fs.getAttribute("data-question")] = fs; });
-    if (quiz.shuffleQuestions) {
-      var actions = form.querySelector(".cp-quiz-actions");
-      shuffled(quiz.questions.map(function (q) { return q.id; }), random).forEach(function (id) {
-        form.insertBefore(fieldsets[id], actions);
-      });
-    }
-    quiz.questions.forEach(function (key) {
-      var fs = fieldsets[key.id];
-      if (key.type === "ordering") {
-        self.applyOrder(fs, shuffled(key.correct, random));
-      } else if (quiz.shuffleOptions && (key.type === "single_choice" || key.type === "multiple_response")) {
-        var options = fs.querySelectorAll(".cp-option");
-        var parent = options[0].parentNode, anchor = options[options.length - 1].nextSibling;
-        shuffled(Array.prototype.slice.call(options), random).forEach(function (o) { parent.insertBefore(o, anchor); });
-      }
-    });
-    form.addEventListener("click", function (event) {
-      var button = event.target.closest ? event.target.closest("[data-move]") : null;
-      if (!button) { return; }
-      var li = button.closest("li"), list = li.parentNode;
-      if (button.getAttribute("data-move") === "-1" && li.previousElementSibling) { list.insertBefore(li, li.previousElementSibling); }
-      else if (button.getAttribute("data-move") === "1" && li.nextElementSibling) { list.insertBefore(li.nextElementSibling, li); }
-      button.focus();
-    });
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      self.submitQuiz(section, quiz, fieldsets);
-    });
-    section.querySelector(".cp-retry").addEventListener("click", function () {
-      form.reset();
-      quiz.questions.forEach(function (key) { self.showFeedback(fieldsets[key.id], key, null, quiz.review); });
-      section.querySelector(".cp-result").textContent = "";
-      section.querySelector(".cp-submit").disabled = false;
-      this.hidden = true;
-      var first = form.querySelector("input, select, button");
-      if (first) { first.focus(); }
-    });
-    var saved = this.quizState(quiz.id);
-    if (saved.last) {
-      quiz.questions.forEach(function (key) {
-        self.writeResponse(fieldsets[key.id], key, saved.last.r[key.id]);
-        self.showFeedback(fieldsets[key.id], key, saved.last.v[key.id], quiz.review);
-      });
-      this.renderResult(section, quiz, saved);
-    }
-  };
-
-  Player.prototype.submitQuiz = function (section, quiz, fieldsets) {
-    var qs = this.quizState(quiz.id);
-    if (quiz.attempts && qs.n >= quiz.attempts) { return; }
-    var self = this, responses = {};
-    quiz.questions.forEach(function (key) { responses[key.id] = self.readResponse(fieldsets[key.id], key); });
-    var outcome = scoreQuiz(quiz, responses);
-    qs.n += 1;
-    qs.last = { score: outcome.percent, passed: outcome.passed, r: responses, v: outcome.results };
-    if (qs.best === null || outcome.percent >= qs.best) { qs.best = outcome.percent; }
-    qs.passed = qs.passed || outcome.passed;
-    this.state.quiz[quiz.id] = qs;
-    quiz.questions.forEach(function (key) {
-      self.showFeedback(fieldsets[key.id], key, outcome.results[key.id], quiz.review);
-      if (self.adapter && self.adapter.interaction) {
-        self.adapter.interaction(quiz, key, responses[key.id], outcome.results[key.id]);
-      }
-    });
-    this.renderResult(section, quiz, qs);
-    section.querySelector(".cp-result").focus();
-    this.save(true);
-  };
-
-  function hash(text) {
-    var h = 2166136261;
-    for (var i = 0; i < text.length; i++) { h = Math.imul(h ^ text.charCodeAt(i), 16777619); }
-    return h >>> 0;
-  }
-
-  /* --------------------------------------------------------------- wiring */
-
   Player.prototype.bind = function () {
     var self = this;
     document.body.classList.remove("cp-nojs");
     document.body.classList.add("cp-js");
     each(document.querySelectorAll(".cp-pager, .cp-progress, .cp-menu-toggle"), function (el) { el.hidden = false; });
     if (this.adapter) { document.querySelector(".cp-exit").hidden = false; }
-    document.querySelector(".cp-prev").addEventListener("click", function () { self.show(self.state.at - 1, true); });
-    document.querySelector(".cp-next").addEventListener("click", function () { self.show(self.state.at + 1, true); });
-    var toc = document.getElementById("cp-toc"), toggle = document.querySelector(".cp-menu-toggle");
+    document.querySelector(".cp-prev").addEventListener("click", function () { self.show(self.at - 1, true); });
+    document.querySelector(".cp-next").addEventListener("click", function () { self.show(self.at + 1, true); });
+    var toc = byId("cp-toc"), toggle = document.querySelector(".cp-menu-toggle");
     toggle.addEventListener("click", function () {
       var open = toc.classList.toggle("cp-open");
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
     each(document.querySelectorAll("a[href^='#']"), function (a) {
       a.addEventListener("click", function (event) {
-        var id = a.getAttribute("href").slice(1);
-        var index = self.indexOf(id);
+        var index = self.indexOf(a.getAttribute("href").slice(1));
         if (index < 0) { return; }
         event.preventDefault();
         toc.classList.remove("cp-open");
@@ -457,45 +692,44 @@
         self.show(index, true);
       });
     });
+    window.addEventListener("hashchange", function () {
+      var index = self.indexOf(decodeURIComponent(window.location.hash.slice(1)));
+      if (index >= 0 && index !== self.at) { self.show(index, true); }
+    });
     document.querySelector(".cp-exit").addEventListener("click", function () {
       self.finish();
       self.notice(self.t.exit_done);
       this.disabled = true;
     });
-    each(document.querySelectorAll("[data-quiz]"), function (section) { self.setupQuiz(section); });
+    each(document.querySelectorAll("[data-quiz]"), function (section) { new Quiz(self, section).render(); });
     /* Chrome blocks synchronous requests during unload, so commit as soon as the
        page is hidden, and end the session on pagehide (standards.md 2.1 §9). */
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden") { self.save(true); }
     });
     window.addEventListener("pagehide", function () { self.finish(); });
-    window.addEventListener("hashchange", function () {
-      var index = self.indexOf(decodeURIComponent(window.location.hash.slice(1)));
-      if (index >= 0 && index !== self.state.at) { self.show(index, true); }
-    });
-  };
-
-  Player.prototype.indexOf = function (id) {
-    for (var i = 0; i < this.steps.length; i++) { if (this.steps[i].id === id) { return i; } }
-    return -1;
   };
 
   function start() {
-    var node = document.getElementById("cp-data");
+    var node = byId("cp-data");
     if (!node) { return; }
     var player = new Player(JSON.parse(node.textContent));
     window.Coursepack.player = player;
     player.connect();
     player.bind();
     var fromHash = player.indexOf(decodeURIComponent((window.location.hash || "").slice(1)));
-    player.show(player.adapter || fromHash < 0 ? player.state.at : fromHash, false);
+    player.show(player.adapter || fromHash < 0 ? player.at : fromHash, false);
   }
 
   window.Coursepack = {
     registerAdapter: function (name, factory) { factories[name] = factory; },
     findApi: findApi,
-    scoreQuiz: scoreQuiz,
-    isCorrect: isCorrect
+    interactionType: function (key) { return INTERACTION_TYPES[key.type]; },
+    responsePattern: responsePattern,
+    correctPattern: correctPattern,
+    /* Pure functions, exposed for the unit tests. */
+    internals: { rng: rng, layout: layout, isCorrect: isCorrect, scoreQuiz: scoreQuiz,
+      decodeState: decodeState, encodeState: encodeState }
   };
   /* Deferred scripts run while readyState is already "interactive"; DOMContentLoaded
      fires only after all of them, so the adapter script has registered by then. */

@@ -23,6 +23,7 @@ TARGETS: Mapping[str, str] = {
 class Target(Protocol):
     NAME: str
     LABEL: str
+    STATE_LIMIT: int | None  # characters of resume state the standard guarantees
 
     def build(self, rendered: RenderedCourse) -> dict[str, bytes]: ...
 

@@ -18,6 +18,9 @@ from coursepack.xmlutil import sub_element, to_bytes
 NAME = "scorm12"
 LABEL = "SCORM 1.2"
 MANIFEST = "imsmanifest.xml"
+# cmi.suspend_data is a CMIString4096 (standards.md 1.I). Moodle allows more only
+# while its admin setting scormstandard is off; other LMSs enforce 4096.
+STATE_LIMIT = 4096
 
 IMSCP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"

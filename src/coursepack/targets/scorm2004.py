@@ -20,6 +20,7 @@ from coursepack.xmlutil import sub_element, to_bytes
 NAME = "scorm2004"
 LABEL = "SCORM 2004 4th edition"
 MANIFEST = "imsmanifest.xml"
+STATE_LIMIT = 64000  # cmi.suspend_data, 4th edition (standards.md 1.I)
 
 IMSCP = "http://www.imsglobal.org/xsd/imscp_v1p1"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_v1p3"
