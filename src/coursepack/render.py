@@ -8,6 +8,7 @@ rendered fragments with the theme's templates.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -332,8 +333,11 @@ def answer_key(question: Question, prompt_text: str) -> dict[str, Any]:
         key["correct"] = question.answer
     elif isinstance(question, Numeric):
         if question.answer is not None:
-            key["min"] = question.answer - question.tolerance
-            key["max"] = question.answer + question.tolerance
+            # Decimal arithmetic: 3.14 - 0.01 must be 3.13, not 3.1300000000000003.
+            answer, tolerance = Decimal(str(question.answer)), Decimal(str(question.tolerance))
+            key["answer"] = question.answer
+            key["min"] = float(answer - tolerance)
+            key["max"] = float(answer + tolerance)
         else:
             key["min"], key["max"] = question.min, question.max
     elif isinstance(question, Matching):

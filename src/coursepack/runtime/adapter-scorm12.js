@@ -17,7 +17,7 @@
   function create(data, findApi) {
     var api = findApi("API");
     if (!api) { return null; }
-    var mode = "normal";
+    var mode = "normal", lastExit = null;
     var tracking = data.tracking;
 
     function set(name, value) {
@@ -64,6 +64,10 @@
         if (p.location.length <= LOCATION_LIMIT) { set("cmi.core.lesson_location", p.location); }
         if (p.state.length <= SUSPEND_LIMIT) { set("cmi.suspend_data", p.state); }
         else if (window.console) { console.error("coursepack: resume state exceeds SCORM 1.2's 4096 characters"); }
+        /* Every commit of an unfinished session says "suspend": the last commit, at
+           unload, may be blocked by the browser, and resume must not depend on it. */
+        var exit = p.completed || p.passed === true ? "" : "suspend";
+        if (exit !== lastExit) { set("cmi.core.exit", exit); lastExit = exit; }
         if (mode !== "normal") { return; }
         if (p.score !== null) {
           set("cmi.core.score.min", "0");
@@ -91,8 +95,6 @@
       commit: function () { return String(api.LMSCommit("")) === "true"; },
       finish: function (p, seconds) {
         set("cmi.core.session_time", timespan(seconds));
-        /* suspend keeps the data for the next launch (entry=resume); "" when done. */
-        set("cmi.core.exit", p.completed || p.passed === true ? "" : "suspend");
         api.LMSCommit("");
         api.LMSFinish("");
       }

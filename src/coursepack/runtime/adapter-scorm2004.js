@@ -20,7 +20,7 @@
   function create(data, findApi) {
     var api = findApi("API_1484_11");
     if (!api) { return null; }
-    var mode = "normal";
+    var mode = "normal", lastExit = null;
     var tracking = data.tracking;
 
     function set(name, value) {
@@ -52,6 +52,10 @@
         if (p.location.length <= LOCATION_LIMIT) { set("cmi.location", p.location); }
         if (p.state.length <= SUSPEND_LIMIT) { set("cmi.suspend_data", p.state); }
         else if (window.console) { console.error("coursepack: resume state exceeds SCORM 2004's 64000 characters"); }
+        /* Moodle restores data only after exit=suspend (standards.md 2.2 §3); every
+           commit of an unfinished session carries it, in case the last is lost. */
+        var exit = p.completed ? "normal" : "suspend";
+        if (exit !== lastExit) { set("cmi.exit", exit); lastExit = exit; }
         if (mode !== "normal") { return; }
         set("cmi.progress_measure", String(Math.round(p.ratio * 1000) / 1000));
         set("cmi.completion_status", p.completed ? "completed" : "incomplete");
@@ -81,8 +85,6 @@
       commit: function () { return String(api.Commit("")) === "true"; },
       finish: function (p, seconds) {
         set("cmi.session_time", duration(seconds));
-        /* Moodle restores data only after exit=suspend (standards.md 2.2 §3). */
-        set("cmi.exit", p.completed ? "normal" : "suspend");
         api.Commit("");
         api.Terminate("");
       }

@@ -7,7 +7,7 @@
   "use strict";
 
   var STATE_VERSION = 2;
-  var COMMIT_INTERVAL_MS = 10000;
+  var COMMIT_DELAY_MS = 2000;
   var DRAFT_DELAY_MS = 800;
   var RETRY_MS = 5000;
   var factories = {};
@@ -164,8 +164,8 @@
       case "likert": return null;
       case "true_false": return modern ? String(key.correct) : (key.correct ? "t" : "f");
       case "numeric":
-        /* 1.2 has no range syntax: the exact value (or the lower bound) is given. */
-        return modern ? key.min + "[:]" + key.max : String(key.min);
+        /* 1.2 has no range syntax: the exact answer (or the lower bound) is given. */
+        return modern ? key.min + "[:]" + key.max : String(key.answer !== undefined ? key.answer : key.min);
       case "matching": return key.pairs.map(function (id) { return id + pair + id; }).join(list);
       case "fill_in":
         return (modern && key.caseSensitive ? "{case_matters=true}" : "") + String(key.correct[0]);
@@ -206,7 +206,15 @@
     });
     return state;
   }
-  function encodeState(state) { return JSON.stringify(state); }
+  /* Untouched quizzes are left out: suspend_data is scarce (4096 in SCORM 1.2). */
+  function encodeState(state) {
+    var quizzes = {};
+    Object.keys(state.q).forEach(function (id) {
+      var q = state.q[id];
+      if (q.n || q.o || Object.keys(q.r).length || Object.keys(q.t).length) { quizzes[id] = q; }
+    });
+    return JSON.stringify({ v: state.v, k: state.k, s: state.s, q: quizzes });
+  }
 
   /* ------------------------------------------------------- the quiz view */
 
@@ -542,7 +550,6 @@
     this.state = freshState();
     this.at = 0;
     this.adapter = null;
-    this.lastCommit = 0;
     this.finished = false;
     this.started = Date.now();
   }
@@ -642,12 +649,18 @@
     var status = [p.completed, p.passed, p.score].join("|");
     var changed = status !== this.lastStatus;
     this.lastStatus = status;
-    if (important || changed || Date.now() - this.lastCommit >= COMMIT_INTERVAL_MS) { this.commit(); }
+    if (important || changed) { this.commit(); return; }
+    /* Other changes (page turns, draft answers) are committed together, at most
+       COMMIT_DELAY_MS later: Moodle commits with synchronous requests, so a commit
+       per keystroke would freeze the page, and a longer wait risks losing work. */
+    var self = this;
+    if (!this.commitTimer) { this.commitTimer = setTimeout(function () { self.commit(); }, COMMIT_DELAY_MS); }
   };
 
   Player.prototype.commit = function () {
+    clearTimeout(this.commitTimer);
+    this.commitTimer = null;
     if (!this.adapter || this.finished) { return; }
-    this.lastCommit = Date.now();
     var self = this;
     if (this.adapter.commit()) {
       if (this.retryTimer) { clearTimeout(this.retryTimer); this.retryTimer = null; this.notice(""); }
@@ -661,6 +674,7 @@
   Player.prototype.finish = function () {
     if (this.finished) { return; }
     clearTimeout(this.retryTimer);
+    clearTimeout(this.commitTimer);
     var p = this.progress();
     if (this.adapter) {
       this.adapter.update(p);
