@@ -168,3 +168,17 @@ def test_schema_command_prints_a_json_schema_without_internal_fields(kind: str) 
     assert "source" not in document["properties"]
     for definition in document.get("$defs", {}).values():
         assert "source" not in definition.get("properties", {})
+
+
+def test_explain_prints_a_table_per_format(copy_fixture: Callable[[str], Path]) -> None:
+    result = CliRunner().invoke(app, ["explain", str(copy_fixture("minimal"))])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("SCORM 1.2 (scorm12): Minimal course\n")
+    assert "\nSCORM 2004 4th edition (scorm2004): Minimal course\n" in result.stdout
+    assert "cmi.core.lesson_status" in result.stdout and "cmi.completion_status" in result.stdout
+
+
+def test_explain_reports_course_errors_like_build(copy_fixture: Callable[[str], Path]) -> None:
+    result = CliRunner().invoke(app, ["explain", str(copy_fixture("broken_unknown_key"))])
+    assert result.exit_code == 1
+    assert "unknown key 'colour' [CP102]" in result.stderr

@@ -259,8 +259,15 @@ def test_reload_during_the_assessment_resumes_same_questions_order_and_answers(
     go_to(first.frame, exam.id)
     order_script = (
         "id => Array.from(document.getElementById(id).querySelectorAll('[data-question]'))"
-        ".map(f => f.dataset.question + ':' + Array.from(f.querySelectorAll('input'))"
-        ".map(i => i.value).join(','))"
+        ".map(f => f.dataset.question + ':' + Array.from(f.querySelectorAll('input[type=radio],"
+        " input[type=checkbox]')).map(i => i.value).join(','))"
+    )
+    answers_script = (
+        "id => Array.from(document.getElementById(id).querySelectorAll('input, select'))"
+        ".filter(i => i.type === 'text' || i.tagName === 'SELECT' ? i.value : i.checked)"
+        ".map(i => i.id + '=' + (i.type === 'text' || i.tagName === 'SELECT' ? i.value : 'on'))"
+        ".concat(Array.from(document.getElementById(id).querySelectorAll('[data-order-list]'))"
+        ".map(l => Array.from(l.children).map(li => li.dataset.item).join('>')))"
     )
     layout = first.frame.evaluate(order_script, exam.id)
     questions = {q.id: q for q in exam.questions}
@@ -270,10 +277,8 @@ def test_reload_during_the_assessment_resumes_same_questions_order_and_answers(
     commits = len(lms.state.commits)
     first.frame.wait_for_timeout(2600)  # the draft commit is at most 2 s behind
     assert len(lms.state.commits) > commits
-    checked = first.frame.evaluate(
-        "id => Array.from(document.getElementById(id).querySelectorAll('input:checked')).map(i => i.id)",
-        exam.id,
-    )
+    answers = first.frame.evaluate(answers_script, exam.id)
+    assert len(answers) >= 5
     first.close()  # the learner closes the window mid-assessment
     previous = lms.last_cmi
     assert (previous["core"]["exit"] if standard == "scorm12" else previous["exit"]) == "suspend"
@@ -281,13 +286,7 @@ def test_reload_during_the_assessment_resumes_same_questions_order_and_answers(
     second = open_session(chromium, lms, flagship_unpacked[standard], previous)
     assert second.frame.is_visible(f"{by_id(exam.id)} h1")  # back on the assessment
     assert second.frame.evaluate(order_script, exam.id) == layout
-    assert (
-        second.frame.evaluate(
-            "id => Array.from(document.getElementById(id).querySelectorAll('input:checked')).map(i => i.id)",
-            exam.id,
-        )
-        == checked
-    )
+    assert second.frame.evaluate(answers_script, exam.id) == answers
     assert second.frame.is_enabled(f"{by_id(exam.id)} .cp-submit")
     entry = second.cmi()["core"]["entry"] if standard == "scorm12" else second.cmi()["entry"]
     assert entry == "resume"
@@ -321,7 +320,11 @@ def test_resume_state_from_another_course_version_does_not_break_the_course(
         "q": {"removed_quiz": {"n": 1}, "evaluation_finale": {"n": "x", "r": {"gone": "a"}}},
     }
     previous: dict[str, Any] = {
-        "core": {"exit": "suspend", "lesson_location": "m1_vie_privee", "lesson_status": "incomplete"},
+        "core": {
+            "exit": "suspend",
+            "lesson_location": "m1_vie_privee",
+            "lesson_status": "incomplete",
+        },
         "suspend_data": json.dumps(foreign),
     }
     session = open_session(chromium, lms, flagship_unpacked["scorm12"], previous)
@@ -366,7 +369,9 @@ def test_without_an_lms_the_course_works_and_says_progress_is_not_saved(
         page.goto(url + "/index.html")
         frame = page.main_frame
         frame.wait_for_selector("body.cp-js")
-        assert "votre progression ne sera pas enregistrée" in (frame.text_content("#cp-notice") or "")
+        assert "votre progression ne sera pas enregistrée" in (
+            frame.text_content("#cp-notice") or ""
+        )
         assert frame.is_hidden(".cp-exit")
         read_every_page(frame)
         take_quiz(frame, assessment(flagship_course))
@@ -433,3 +438,33 @@ def test_pools_draw_the_configured_number_and_a_new_attempt_draws_again(
     session.save_and_exit()
     reported = {i["id"] for i in session.interactions()}
     assert reported <= {f"p{i}" for i in range(6)}
+
+
+# ------------------------------------------------------------------- explain
+
+
+@pytest.mark.parametrize("standard", STANDARDS)
+def test_explain_lists_exactly_the_elements_a_complete_run_writes(
+    standard: str, chromium: Browser, lms: Lms, fixture_packages: Callable[[str, str], Path]
+) -> None:
+    import re
+
+    from coursepack.targets import get_target
+
+    course = load_course(FIXTURES / "all_types").course
+    assert course is not None
+    session = open_session(chromium, lms, fixture_packages("all_types", standard))
+    read_every_page(session.frame)
+    take_quiz(session.frame, assessment(course))
+    session.save_and_exit()
+    written = {
+        re.sub(r"^cmi\.interactions\.\d+\.", "cmi.interactions.n.", e)
+        for e, _ in session.set_values()
+    }
+    rows = get_target(standard).explain(course)
+    explained = {
+        r.element for r in rows if r.element.startswith("cmi.") and not r.value.startswith("read")
+    }
+    assert written == explained
+    calls = {r.element for r in rows if not r.element.startswith("cmi.")}
+    assert calls == set(session.methods()) - {"LMSGetValue", "GetValue", "LMSSetValue", "SetValue"}

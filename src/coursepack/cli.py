@@ -91,6 +91,34 @@ def build(
         typer.echo(f"{_shown(package.path)}  ({package.files} files, {package.size:,} bytes)")
 
 
+@app.command()
+def explain(
+    course_dir: Annotated[Path, typer.Argument(help="The course folder.")] = Path("course"),
+    formats: Annotated[
+        str, typer.Option("--format", "-f", help="Comma-separated formats or 'all'.")
+    ] = "all",
+) -> None:
+    """Print which data elements each package sends to the LMS, and when."""
+    from coursepack.build import prepare
+    from coursepack.diagnostics import has_errors
+    from coursepack.explain import format_rows
+    from coursepack.targets import get_target, parse_formats
+
+    try:
+        chosen = parse_formats(formats)
+        rendered, diagnostics = prepare(course_dir)
+    except CoursepackError as exc:
+        _fail(exc)
+    if rendered is None or has_errors(diagnostics):
+        _fail(CourseError(diagnostics))
+    for index, name in enumerate(chosen):
+        target = get_target(name)
+        title = f"{target.LABEL} ({name}): {rendered.course.config.title}"
+        typer.echo(
+            ("\n" if index else "") + format_rows(title, target.explain(rendered.course)), nl=False
+        )
+
+
 class _SchemaKind(StrEnum):
     course = "course"
     lesson = "lesson"

@@ -8,9 +8,9 @@ rendered fragments with the theme's templates.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 

@@ -26,7 +26,16 @@ SHORT_ID_2004 = re.compile(r"^[\w.]{1,250}$", re.ASCII)
 PRINTABLE_12 = re.compile(r"^[\u0021-\u007e]{1,255}$")
 
 STATUS_12 = {"passed", "completed", "failed", "incomplete", "browsed"}  # never "not attempted"
-TYPES = {"true-false", "choice", "fill-in", "matching", "performance", "sequencing", "likert", "numeric"}
+TYPES = {
+    "true-false",
+    "choice",
+    "fill-in",
+    "matching",
+    "performance",
+    "sequencing",
+    "likert",
+    "numeric",
+}
 RESULT_12 = {"correct", "wrong", "unanticipated", "neutral"}
 RESULT_2004 = {"correct", "incorrect", "unanticipated", "neutral"}
 
@@ -45,7 +54,9 @@ def _scorm12(element: str, value: str) -> str | None:
         ok = DECIMAL_12.match(value) and _in_range(value, 0, 100)
         return None if ok else "score must be a CMIDecimal in 0..100"
     if element == "cmi.core.session_time":
-        return None if TIMESPAN_12.match(value) else "session_time needs HH:MM:SS with 2-4 hour digits"
+        return (
+            None if TIMESPAN_12.match(value) else "session_time needs HH:MM:SS with 2-4 hour digits"
+        )
     if element == "cmi.core.lesson_location":
         return None if len(value) <= 255 else "lesson_location over 255 characters"
     if element == "cmi.suspend_data":
@@ -53,13 +64,21 @@ def _scorm12(element: str, value: str) -> str | None:
     if element == "cmi.core.exit":
         return None if value in {"", "suspend", "time-out", "logout"} else "bad exit"
     if re.fullmatch(r"cmi\.interactions\.\d+\.id", element):
-        return None if PRINTABLE_12.match(value) else "interaction id must be printable ASCII without spaces"
+        return (
+            None
+            if PRINTABLE_12.match(value)
+            else "interaction id must be printable ASCII without spaces"
+        )
     if element.endswith(".type"):
         return None if value in TYPES else "unknown interaction type"
     if element.endswith(".time"):
         return None if TIME_12.match(value) else "interaction time must be HH:MM:SS"
     if element.endswith(".result"):
-        return None if value in RESULT_12 or DECIMAL_12.match(value) else "1.2 result is correct/wrong/…"
+        return (
+            None
+            if value in RESULT_12 or DECIMAL_12.match(value)
+            else "1.2 result is correct/wrong/…"
+        )
     if element.endswith(".weighting"):
         return None if DECIMAL_12.match(value) and _in_range(value, -100, 100) else "bad weighting"
     if element.endswith(".student_response") or element.endswith(".pattern"):
@@ -76,7 +95,11 @@ def _short_ids(value: str, separators: tuple[str, ...]) -> bool:
 
 def _scorm2004(element: str, value: str, types: dict[str, str]) -> str | None:
     if element == "cmi.completion_status":
-        return None if value in {"completed", "incomplete", "not attempted", "unknown"} else "bad status"
+        return (
+            None
+            if value in {"completed", "incomplete", "not attempted", "unknown"}
+            else "bad status"
+        )
     if element == "cmi.success_status":
         return None if value in {"passed", "failed", "unknown"} else "bad status"
     if element == "cmi.score.scaled":
@@ -106,9 +129,15 @@ def _scorm2004(element: str, value: str, types: dict[str, str]) -> str | None:
         return None if value in TYPES else "unknown interaction type"
     if field == "timestamp":
         found = TIMESTAMP_2004.match(value)
-        return None if found and int(found.group(1)) <= 2038 else "timestamp: ≤2 decimals, year ≤2038"
+        return (
+            None if found and int(found.group(1)) <= 2038 else "timestamp: ≤2 decimals, year ≤2038"
+        )
     if field == "result":
-        return None if value in RESULT_2004 or DECIMAL_2004.match(value) else "2004 result is correct/incorrect/…"
+        return (
+            None
+            if value in RESULT_2004 or DECIMAL_2004.match(value)
+            else "2004 result is correct/incorrect/…"
+        )
     if field == "description":
         return None if len(value) <= 250 else "description over 250 characters"
     if field in {"learner_response", "correct_responses.0.pattern"}:
@@ -139,7 +168,9 @@ def problems(standard: str, calls: Iterable[dict[str, Any]]) -> list[str]:
             if int(index.group(1)) > next_index:
                 found.append(f"{element}: index skips ahead of _count ({next_index})")
             next_index = max(next_index, int(index.group(1)) + 1)
-        problem = _scorm12(element, value) if standard == "scorm12" else _scorm2004(element, value, types)
+        problem = (
+            _scorm12(element, value) if standard == "scorm12" else _scorm2004(element, value, types)
+        )
         if problem:
             found.append(f"{element}={value!r}: {problem}")
     return found

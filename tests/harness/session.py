@@ -43,7 +43,11 @@ class Session:
         return [call["method"] for call in self.calls()]
 
     def set_values(self) -> list[tuple[str, str]]:
-        return [(c["args"][0], c["args"][1]) for c in self.calls() if c["method"] == SETTER[self.standard]]
+        return [
+            (c["args"][0], c["args"][1])
+            for c in self.calls()
+            if c["method"] == SETTER[self.standard]
+        ]
 
     def save_and_exit(self) -> None:
         self.frame.click(".cp-exit")

@@ -183,24 +183,27 @@
   /* Old, foreign or damaged state must never crash the course: keep what still
      matches the course (by id) and drop the rest. */
   function decodeState(text, data) {
+    try { return decodeSaved(JSON.parse(text), data); } catch (e) { return freshState(); }
+  }
+  function isObject(value) { return !!value && typeof value === "object" && !Array.isArray(value); }
+  function decodeSaved(saved, data) {
     var state = freshState();
-    var saved;
-    try { saved = text ? JSON.parse(text) : null; } catch (e) { return state; }
-    if (!saved || saved.v !== STATE_VERSION) { return state; }
+    if (!isObject(saved) || saved.v !== STATE_VERSION) { return state; }
     var steps = data.steps.map(function (s) { return s.id; });
     if (typeof saved.k === "number") { state.k = saved.k >>> 0; }
-    state.s = (saved.s || []).filter(function (id) { return steps.indexOf(id) >= 0; });
+    state.s = (Array.isArray(saved.s) ? saved.s : []).filter(function (id) { return steps.indexOf(id) >= 0; });
+    var quizzes = isObject(saved.q) ? saved.q : {};
     data.quizzes.forEach(function (quiz) {
-      var q = saved.q && saved.q[quiz.id];
-      if (!q) { return; }
+      var q = quizzes[quiz.id];
+      if (!isObject(q)) { return; }
       var clean = freshQuiz();
-      clean.n = q.n | 0;
-      clean.b = typeof q.b === "number" ? q.b : null;
+      clean.n = Math.max(0, q.n | 0);
+      clean.b = typeof q.b === "number" && q.b >= 0 && q.b <= 100 ? q.b : null;
       clean.p = q.p ? 1 : 0;
       clean.o = q.o ? 1 : 0;
       quiz.questions.forEach(function (key) {
-        if (q.r && typeof q.r[key.id] === "string") { clean.r[key.id] = q.r[key.id]; }
-        if (q.t && q.t[key.id]) { clean.t[key.id] = q.t[key.id] | 0; }
+        if (isObject(q.r) && typeof q.r[key.id] === "string") { clean.r[key.id] = q.r[key.id]; }
+        if (isObject(q.t) && q.t[key.id]) { clean.t[key.id] = Math.max(0, q.t[key.id] | 0); }
       });
       state.q[quiz.id] = clean;
     });

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from coursepack.errors import UsageError
+from coursepack.explain import Row
+from coursepack.model import Course
 from coursepack.render import RenderedCourse
 
 # Name -> module, in the order builds write them.
@@ -26,6 +28,8 @@ class Target(Protocol):
     STATE_LIMIT: int | None  # characters of resume state the standard guarantees
 
     def build(self, rendered: RenderedCourse) -> dict[str, bytes]: ...
+
+    def explain(self, course: Course) -> list[Row]: ...
 
 
 def get_target(name: str) -> Target:

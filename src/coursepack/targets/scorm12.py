@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from lxml import etree
 
+from coursepack.explain import EXIT, LAUNCH, PROGRESS, STATUS, SUBMIT, Row
+from coursepack.model import Course
 from coursepack.render import LAUNCH_PAGE, RenderedCourse, TargetPage
+from coursepack.state import worst_case_size
 from coursepack.targets.content import content_files
 from coursepack.targets.identifiers import scorm_identifiers
 from coursepack.xmlutil import sub_element, to_bytes
@@ -81,6 +84,65 @@ def manifest(rendered: RenderedCourse, files: list[str]) -> bytes:
     for name in files:
         sub_element(resource, cp + "file", href=name)
     return to_bytes(root)
+
+
+def _status_rule(course: Course) -> str:
+    tracking = course.config.tracking
+    success, otherwise = tracking.scorm12_status.split("_")
+    if course.assessment is not None and success == "passed":
+        done = "passed once the final assessment is passed"
+    else:
+        done = f"completed when the completion rule '{tracking.completion}' is met"
+    rest = (
+        "failed after a failed assessment, else incomplete"
+        if otherwise == "failed"
+        else "incomplete"
+    )
+    return f"{done}; {rest}"
+
+
+def explain(course: Course) -> list[Row]:
+    limit = f"resume state, at most {worst_case_size(course):,} characters (limit {STATE_LIMIT:,})"
+    rows = [
+        Row(LAUNCH, "LMSInitialize", '""'),
+        Row(LAUNCH, "cmi.core.lesson_mode", "read: review/browse never change status or score"),
+        Row(LAUNCH, "cmi.core.lesson_status", "read; 'not attempted' becomes incomplete"),
+        Row(LAUNCH, "cmi.suspend_data", "read, with cmi.core.lesson_location, to resume"),
+        Row(PROGRESS, "cmi.core.lesson_location", "id of the page on screen"),
+        Row(PROGRESS, "cmi.suspend_data", limit),
+        Row(PROGRESS, "cmi.core.exit", 'suspend until done, then ""'),
+        Row(STATUS, "cmi.core.lesson_status", _status_rule(course)),
+    ]
+    if course.assessment is not None:
+        rows += [
+            Row(STATUS, "cmi.core.score.min", "0"),
+            Row(STATUS, "cmi.core.score.max", "100"),
+            Row(STATUS, "cmi.core.score.raw", "best final-assessment score, percent"),
+        ]
+    if any(True for _ in course.quizzes()):
+        rows += [
+            Row(SUBMIT, "cmi.interactions.n.id", "question id"),
+            Row(
+                SUBMIT,
+                "cmi.interactions.n.type",
+                "choice, true-false, fill-in, numeric, matching, sequencing, likert",
+            ),
+            Row(SUBMIT, "cmi.interactions.n.time", "HH:MM:SS"),
+            Row(
+                SUBMIT,
+                "cmi.interactions.n.correct_responses.0.pattern",
+                "e.g. a,c or 1.a,2.b (not for likert)",
+            ),
+            Row(SUBMIT, "cmi.interactions.n.weighting", "question weight"),
+            Row(SUBMIT, "cmi.interactions.n.student_response", "the answer, when one was given"),
+            Row(SUBMIT, "cmi.interactions.n.result", "correct, wrong or neutral"),
+        ]
+    rows += [
+        Row(EXIT, "cmi.core.session_time", "HH:MM:SS (two or more hour digits)"),
+        Row(EXIT, "LMSCommit", '""'),
+        Row(EXIT, "LMSFinish", '""'),
+    ]
+    return rows
 
 
 def build(rendered: RenderedCourse) -> dict[str, bytes]:

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from lxml import etree
 
+from coursepack.explain import EXIT, LAUNCH, PROGRESS, STATUS, SUBMIT, Row
+from coursepack.model import Course
 from coursepack.render import LAUNCH_PAGE, RenderedCourse, TargetPage
+from coursepack.state import worst_case_size
 from coursepack.targets.content import content_files
 from coursepack.targets.identifiers import scorm_identifiers
 from coursepack.xmlutil import sub_element, to_bytes
@@ -83,6 +86,72 @@ def manifest(rendered: RenderedCourse, files: list[str]) -> bytes:
     for name in files:
         sub_element(resource, cp + "file", href=name)
     return to_bytes(root)
+
+
+def explain(course: Course) -> list[Row]:
+    tracking = course.config.tracking
+    limit = f"resume state, at most {worst_case_size(course):,} characters (limit {STATE_LIMIT:,})"
+    rows = [
+        Row(LAUNCH, "Initialize", '""'),
+        Row(LAUNCH, "cmi.mode", "read: review/browse never change status or score"),
+        Row(LAUNCH, "cmi.entry", "read; on 'resume' cmi.suspend_data and cmi.location are read"),
+        Row(PROGRESS, "cmi.location", "id of the page on screen"),
+        Row(PROGRESS, "cmi.suspend_data", limit),
+        Row(PROGRESS, "cmi.exit", "suspend until completed, then normal"),
+        Row(PROGRESS, "cmi.progress_measure", "share of lessons viewed, 0 to 1"),
+        Row(
+            STATUS,
+            "cmi.completion_status",
+            f"completed when '{tracking.completion}' is met, else incomplete",
+        ),
+        Row(
+            STATUS,
+            "cmi.success_status",
+            "passed/failed from the final assessment, else unknown"
+            if course.assessment is not None
+            else "unknown (no assessment)",
+        ),
+    ]
+    if course.assessment is not None:
+        rows += [
+            Row(STATUS, "cmi.score.scaled", "best score / 100"),
+            Row(
+                STATUS,
+                "cmi.score.raw",
+                "best final-assessment score, percent (Moodle grades from it)",
+            ),
+            Row(STATUS, "cmi.score.min", "0"),
+            Row(STATUS, "cmi.score.max", "100"),
+        ]
+    if any(True for _ in course.quizzes()):
+        rows += [
+            Row(SUBMIT, "cmi.interactions.n.id", "question id"),
+            Row(
+                SUBMIT,
+                "cmi.interactions.n.type",
+                "choice, true-false, fill-in, numeric, matching, sequencing, likert",
+            ),
+            Row(SUBMIT, "cmi.interactions.n.timestamp", "YYYY-MM-DDThh:mm:ss.ssZ"),
+            Row(
+                SUBMIT,
+                "cmi.interactions.n.description",
+                "the question, plain text, at most 250 characters",
+            ),
+            Row(
+                SUBMIT,
+                "cmi.interactions.n.correct_responses.0.pattern",
+                "e.g. a[,]c, 1[.]a, 3.13[:]3.15 (not for likert)",
+            ),
+            Row(SUBMIT, "cmi.interactions.n.weighting", "question weight"),
+            Row(SUBMIT, "cmi.interactions.n.learner_response", "the answer, when one was given"),
+            Row(SUBMIT, "cmi.interactions.n.result", "correct, incorrect or neutral"),
+        ]
+    rows += [
+        Row(EXIT, "cmi.session_time", "PT#H#M#S (no weeks, at most 2 decimals)"),
+        Row(EXIT, "Commit", '""'),
+        Row(EXIT, "Terminate", '""'),
+    ]
+    return rows
 
 
 def build(rendered: RenderedCourse) -> dict[str, bytes]:
