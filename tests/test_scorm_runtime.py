@@ -141,6 +141,9 @@ def test_scorm2004_fail_then_pass_on_a_new_attempt(
     assert (failed["completion_status"], failed["success_status"]) == ("incomplete", "failed")
     assert (failed["score"]["raw"], failed["score"]["scaled"]) == ("75", "0.75")
     assert lms.last_cmi["success_status"] == "failed"  # committed at once
+    # review: feedback shows verdicts but never reveals the correct answers
+    text = session.frame.text_content(by_id(exam.id)) or ""
+    assert "Pas tout à fait." in text and "bonne réponse" not in text
     retry_quiz(session.frame, exam)
     take_quiz(session.frame, exam)
     session.save_and_exit()
