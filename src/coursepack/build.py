@@ -14,7 +14,7 @@ from pathlib import Path
 from coursepack.check import check
 from coursepack.clock import build_time
 from coursepack.diagnostics import Diagnostic, Location, error, has_errors, sorted_unique, warning
-from coursepack.errors import CourseError, UsageError
+from coursepack.errors import CourseError, PackagingError, UsageError
 from coursepack.loader import load_course
 from coursepack.model import Course
 from coursepack.packaging import write_all, zip_bytes
@@ -78,6 +78,20 @@ def check_state_size(course: Course, target: Target) -> list[Diagnostic]:
     ]
 
 
+def self_check(name: str, data: bytes) -> None:
+    """Run the validator on a package before writing it; refuse one with an error."""
+    from coursepack.validate.engine import Options, validate_bytes
+    from coursepack.validate.report import text
+    from coursepack.validate.rules import Level
+
+    report = validate_bytes(name, data, Options(profile="moodle"))
+    if any(f.level is Level.ERROR for f in report.findings):
+        raise PackagingError(
+            "the package failed coursepack's own validation (a coursepack bug; please report it):\n"
+            + text([report])
+        )
+
+
 def build(
     course_dir: Path,
     formats: Sequence[str],
@@ -109,6 +123,7 @@ def build(
         files = target.build(rendered)
         data = zip_bytes(files, when)
         path = out / package_name(rendered.course, fmt)
+        self_check(path.name, data)
         staged[path] = data
         built.append(BuiltPackage(format=fmt, path=path, size=len(data), files=len(files)))
     write_all(staged)

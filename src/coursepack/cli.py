@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from coursepack import __version__
-from coursepack.errors import CourseError, CoursepackError
+from coursepack.errors import CourseError, CoursepackError, UsageError
 
 if TYPE_CHECKING:
     from rich.status import Status
@@ -89,6 +89,78 @@ def build(
     _print_diagnostics(result.diagnostics)
     for package in result.packages:
         typer.echo(f"{_shown(package.path)}  ({package.files} files, {package.size:,} bytes)")
+
+
+class _ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+    github = "github"
+
+
+class _Profile(StrEnum):
+    default = "default"
+    moodle = "moodle"
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Package zips or unpacked package folders.")],
+    profile: Annotated[
+        _Profile, typer.Option(help="'moodle' makes Moodle-specific rules errors.")
+    ] = _Profile.default,
+    schemas: Annotated[
+        Path | None,
+        typer.Option(help="Folder with the official XSDs (scorm12/, scorm2004-4th/, cmi5/)."),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+    select: Annotated[
+        str, typer.Option(help="Only these codes or prefixes, comma-separated (e.g. Z,S12-8).")
+    ] = "",
+    ignore: Annotated[
+        str, typer.Option(help="Skip these codes or prefixes, comma-separated.")
+    ] = "",
+    report_format: Annotated[
+        _ReportFormat, typer.Option("--format", help="Output format.")
+    ] = _ReportFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report here.")
+    ] = None,
+    check_crc: Annotated[
+        bool, typer.Option("--check-crc", help="Also read every entry to verify its CRC.")
+    ] = False,
+) -> None:
+    """Check SCORM 1.2/2004, xAPI and cmi5 packages before upload (exit 1 on errors)."""
+    from coursepack.validate.engine import Options, validate_path
+    from coursepack.validate.report import render
+    from coursepack.validate.rules import Level
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        _fail(UsageError(f"no such file or folder: {', '.join(missing)}"))
+    if schemas is not None and not schemas.is_dir():
+        _fail(UsageError(f"--schemas: '{schemas}' is not a folder"))
+    options = Options(
+        profile=profile.value,
+        schemas=schemas,
+        select=frozenset(c.strip() for c in select.split(",") if c.strip()),
+        ignore=frozenset(c.strip() for c in ignore.split(",") if c.strip()),
+        check_crc=check_crc,
+    )
+    try:
+        reports = [validate_path(path, options) for path in paths]
+    except CoursepackError as exc:
+        _fail(exc)
+    rendered = render(reports, report_format.value)
+    if output is not None:
+        output.write_text(rendered, encoding="utf-8")
+        if report_format is not _ReportFormat.text:
+            typer.echo(render(reports, "text"), nl=False)
+    else:
+        typer.echo(rendered, nl=False)
+    failing = {Level.ERROR, Level.WARNING} if strict else {Level.ERROR}
+    if any(f.level in failing for report in reports for f in report.findings):
+        raise typer.Exit(1)
 
 
 @app.command()

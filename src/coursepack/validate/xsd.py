@@ -79,7 +79,11 @@ def load_schema(folder: Path, kind: str) -> etree.XMLSchema:
 
 
 def validate(data: bytes, schema: etree.XMLSchema) -> list[SchemaError]:
-    root = etree.fromstring(data, parser=hardened_parser())
+    return validate_tree(etree.fromstring(data, parser=hardened_parser()), schema)
+
+
+def validate_tree(root: etree._Element, schema: etree.XMLSchema) -> list[SchemaError]:
     if schema.validate(etree.ElementTree(root)):
         return []
-    return [SchemaError(e.line, e.message) for e in schema.error_log]  # type: ignore[attr-defined]
+    log: list[etree._LogEntry] = list(schema.error_log)  # type: ignore[call-overload]
+    return [SchemaError(entry.line, entry.message) for entry in log]

@@ -1,0 +1,342 @@
+"""Validating one package: container rules, type detection, then the descriptor rules.
+
+Each check reports a :class:`Finding` with a code from :mod:`rules`; the severity
+comes from the catalogue and the chosen profile. The engine never raises on bad
+input: every problem, however hostile the archive, becomes a finding.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from coursepack.validate.rules import RULES, Level
+from coursepack.validate.source import (
+    READ_LIMIT,
+    Source,
+    SourceError,
+    TooLarge,
+    ZipSource,
+    open_source,
+)
+from coursepack.xmlutil import hardened_parser
+
+DESCRIPTORS = ("imsmanifest.xml", "cmi5.xml", "tincan.xml")
+JUNK = re.compile(
+    r"(^|/)(__MACOSX/|\.DS_Store$|Thumbs\.db$|desktop\.ini$|\.git/|[^/]*~$|[^/]*\.swp$)", re.I
+)
+SAFE_NAME = re.compile(r"^[A-Za-z0-9._\-/]+$")
+BOMB_RATIO = 100
+BOMB_TOTAL = 2 * 1024**3
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    level: Level
+    message: str
+    member: str | None = None
+    line: int | None = None
+
+    @property
+    def fix(self) -> str:
+        return RULES[self.code].fix
+
+
+@dataclass
+class Options:
+    profile: str = "default"  # or "moodle"
+    schemas: Path | None = None
+    select: frozenset[str] = frozenset()
+    ignore: frozenset[str] = frozenset()
+    check_crc: bool = False
+
+
+@dataclass
+class PackageReport:
+    path: str
+    kind: str  # scorm12, scorm2004, cmi5, xapi or unknown
+    findings: list[Finding] = field(default_factory=list)
+
+    def count(self, level: Level) -> int:
+        return sum(1 for f in self.findings if f.level is level)
+
+
+@dataclass
+class Context:
+    source: Source
+    options: Options
+    report: PackageReport
+    names: set[str] = field(default_factory=set)
+    folded: dict[str, str] = field(default_factory=dict)
+
+    def add(
+        self,
+        code: str,
+        message: str,
+        member: str | None = None,
+        line: int | None = None,
+        level: Level | None = None,
+    ) -> None:
+        rule = RULES[code]
+        if self.options.select and not any(code.startswith(s) for s in self.options.select):
+            return
+        if any(
+            code == i or code.startswith(i + "-") or (i.isalpha() and code.startswith(i))
+            for i in self.options.ignore
+        ):
+            return
+        chosen = level or rule.level
+        if rule.moodle and self.options.profile == "moodle" and chosen is not Level.INFO:
+            chosen = Level.ERROR
+        self.report.findings.append(Finding(code, chosen, message, member, line))
+
+    def resolve(
+        self, href: str, base: str, member: str, line: int | None, code: str = "Z7"
+    ) -> str | None:
+        """Check a reference inside the package (Z7); return the entry name if it exists."""
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc:
+            return None
+        target = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
+        if target.startswith("../") or target == "..":
+            self.add(code, f"'{href}' points outside the package", member, line)
+            return None
+        if target in self.names:
+            return target
+        other = self.folded.get(target.lower())
+        if other is not None:
+            self.add(
+                code,
+                f"'{href}' not found; '{other}' exists with different letter case",
+                member,
+                line,
+            )
+        else:
+            self.add(code, f"'{href}' not found in the package", member, line)
+        return None
+
+    def read_xml(self, name: str) -> etree._Element | None:
+        try:
+            data = self.source.read(name, READ_LIMIT)
+        except TooLarge:
+            self.add("X6", f"'{name}' is larger than {READ_LIMIT // (1024 * 1024)} MiB", name)
+            return None
+        except SourceError as exc:
+            self.add(exc.code, str(exc), name)
+            return None
+        check_xml_bytes(self, name, data)
+        try:
+            root = etree.fromstring(data, parser=hardened_parser())
+        except etree.XMLSyntaxError as exc:
+            line = exc.lineno if isinstance(exc.lineno, int) else None
+            self.add("X1", f"not well-formed: {exc.msg}", name, line)
+            return None
+        docinfo = root.getroottree().docinfo
+        if getattr(docinfo, "doctype", "") or getattr(docinfo, "internalDTD", None) is not None:
+            self.add("X2", "has a DOCTYPE; entities and DTDs are never processed", name)
+        return root
+
+
+ENCODING = re.compile(rb"^<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+CHAR_REF = re.compile(rb"&#[0-9]+;|&#x[0-9A-Fa-f]+;")
+ENTITY_REF = re.compile(rb"&([A-Za-z_][A-Za-z0-9._-]*);")
+PREDEFINED = {b"amp", b"lt", b"gt", b"quot", b"apos"}
+
+
+def check_xml_bytes(ctx: Context, name: str, data: bytes) -> None:
+    """X3 and X4: what Moodle's pre-processing and expat parser do to a descriptor."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        ctx.add("X3", "is UTF-16; Moodle's parser accepts UTF-8 only", name)
+        return
+    declared = ENCODING.match(data.lstrip(b"\xef\xbb\xbf"))
+    if declared and declared.group(1).lower() not in {b"utf-8", b"utf8", b"us-ascii", b"ascii"}:
+        ctx.add("X3", f"declares encoding {declared.group(1).decode()!r}; use UTF-8", name)
+    for match in CHAR_REF.finditer(data):
+        line = data.count(b"\n", 0, match.start()) + 1
+        ctx.add(
+            "X4",
+            f"character reference {match.group().decode()} is shown literally by Moodle",
+            name,
+            line,
+        )
+        break
+    for match in ENTITY_REF.finditer(data):
+        if match.group(1) not in PREDEFINED:
+            line = data.count(b"\n", 0, match.start()) + 1
+            ctx.add("X4", f"entity &{match.group(1).decode()}; is undefined in XML", name, line)
+            break
+
+
+# ------------------------------------------------------------------ container
+
+
+def check_container(ctx: Context) -> None:
+    entries = ctx.source.entries
+    counts = Counter(e.name for e in entries)
+    for name, count in sorted(counts.items()):
+        if count > 1:
+            ctx.add("Z5", f"'{name}' appears {count} times", name)
+    total = 0
+    folded: dict[str, str] = {}
+    files = {e.name for e in entries if not e.is_dir}
+    folders = {e.name.rstrip("/") for e in entries if e.is_dir}
+    for name in sorted(files):
+        parent = posixpath.dirname(name)
+        while parent:
+            folders.add(parent)
+            parent = posixpath.dirname(parent)
+    reported_names = 0
+    for entry in entries:
+        name = entry.name
+        total += entry.size
+        problem = unsafe_name(name)
+        if problem:
+            ctx.add("Z4", f"'{name}': {problem}", name)
+            continue
+        if entry.encrypted:
+            ctx.add("Z2", f"'{name}' is encrypted", name)
+        if entry.method not in (0, 8):
+            level = Level.WARNING if entry.method in (12, 14) else None
+            ctx.add("Z3", f"'{name}' uses compression method {entry.method}", name, level=level)
+        kind = entry.mode & 0o170000
+        if kind and kind not in (0o100000, 0o040000):
+            ctx.add("Z9", f"'{name}' is a symbolic link or special file", name)
+        if not entry.utf8_flag and any(ord(c) > 127 for c in name):
+            ctx.add("Z8", f"'{name}' has a non-ASCII name without the UTF-8 flag", name)
+        if JUNK.search(name):
+            ctx.add("Z11", f"'{name}' is junk", name)
+        elif name.lower().endswith(".zip"):
+            ctx.add(
+                "Z11", f"'{name}' is a zip inside the package (was the package zipped twice?)", name
+            )
+        if not entry.is_dir and not SAFE_NAME.match(name) and reported_names < 20:
+            reported_names += 1
+            ctx.add("Z10", f"'{name}' has characters that must be escaped in URLs", name)
+        if (
+            entry.compressed
+            and entry.size / entry.compressed > BOMB_RATIO
+            and entry.size > 1024 * 1024
+        ):
+            ctx.add("Z12", f"'{name}' expands {entry.size // entry.compressed}-fold", name)
+        if not entry.is_dir:
+            lower = name.lower()
+            if lower in folded and folded[lower] != name:
+                ctx.add("Z6", f"'{name}' and '{folded[lower]}' differ only in letter case", name)
+            folded.setdefault(lower, name)
+            if name in folders:
+                ctx.add("Z6", f"'{name}' is both a file and a folder", name)
+    if total > BOMB_TOTAL:
+        ctx.add("Z12", f"the package expands to {total / 1024**3:.1f} GiB")
+    if ctx.options.check_crc:
+        for name in ctx.source.check_crc():
+            ctx.add("Z1", f"'{name}' is corrupt (CRC or data error)", name)
+    ctx.names = files
+    ctx.folded = folded
+
+
+def unsafe_name(name: str) -> str | None:
+    if "\x00" in name:
+        return "contains a NUL byte"
+    if "\\" in name:
+        return "uses '\\' (ZIP names use '/')"
+    if name.startswith("/"):
+        return "is an absolute path"
+    if re.match(r"^[A-Za-z]:", name):
+        return "starts with a drive letter"
+    if ".." in PurePosixPath(name).parts:
+        return "climbs out of the package with '..'"
+    return None
+
+
+# ------------------------------------------------------------------ detection
+
+
+def detect(ctx: Context) -> str | None:
+    """The package descriptor at the root (P1-P6), or ``None``."""
+    at_root = [d for d in DESCRIPTORS if d in ctx.names]
+    nested = sorted(n for n in ctx.names if "/" in n and posixpath.basename(n) in DESCRIPTORS)
+    if len(at_root) > 1:
+        ctx.add("P5", f"several descriptors at the root: {', '.join(at_root)}")
+    if at_root:
+        return at_root[0]
+    for name in nested:
+        if name.endswith("/imsmanifest.xml"):
+            ctx.add(
+                "P2",
+                f"'{name}' is not at the root: Moodle refuses the package (badimsmanifestlocation)",
+                name,
+            )
+            return None
+    tincan = [n for n in nested if n.endswith("/tincan.xml")]
+    if len(tincan) == 1 and _only_wrapping_folders(ctx.names, tincan[0]):
+        return tincan[0]
+    if tincan:
+        ctx.add("Z13", f"tincan.xml in a subfolder beside other files: {', '.join(tincan)}")
+        return None
+    ctx.add("P6", "no imsmanifest.xml, cmi5.xml or tincan.xml at the root")
+    return None
+
+
+def _only_wrapping_folders(names: set[str], descriptor: str) -> bool:
+    """tincan.xml may sit in a folder when every folder above holds only that folder."""
+    prefix = posixpath.dirname(descriptor) + "/"
+    return all(name.startswith(prefix) for name in names)
+
+
+def validate_source(source: Source, options: Options) -> PackageReport:
+    from coursepack.validate import cmi5, scorm, tincan
+
+    report = PackageReport(path=source.label, kind="unknown")
+    ctx = Context(source=source, options=options, report=report)
+    check_container(ctx)
+    descriptor = detect(ctx)
+    if descriptor is None:
+        return report
+    base = posixpath.dirname(descriptor)
+    root = ctx.read_xml(descriptor)
+    if posixpath.basename(descriptor) == "imsmanifest.xml":
+        report.kind = scorm.version_of(root)
+        if root is not None:
+            scorm.check(ctx, descriptor, root)
+    elif descriptor == "cmi5.xml":
+        report.kind = "cmi5"
+        if root is not None:
+            cmi5.check(ctx, descriptor, root)
+    else:
+        report.kind = "xapi"
+        if root is not None:
+            tincan.check(ctx, descriptor, root, base)
+    return report
+
+
+def validate_path(path: Path, options: Options) -> PackageReport:
+    try:
+        source = open_source(path)
+    except SourceError as exc:
+        report = PackageReport(path=path.name, kind="unknown")
+        report.findings.append(Finding(exc.code, Level.ERROR, str(exc)))
+        return report
+    try:
+        return validate_source(source, options)
+    finally:
+        source.close()
+
+
+def validate_bytes(label: str, data: bytes, options: Options) -> PackageReport:
+    try:
+        source = ZipSource(label, data)
+    except SourceError as exc:
+        return PackageReport(
+            path=label, kind="unknown", findings=[Finding(exc.code, Level.ERROR, str(exc))]
+        )
+    try:
+        return validate_source(source, options)
+    finally:
+        source.close()

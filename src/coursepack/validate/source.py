@@ -1,0 +1,166 @@
+"""Reading a package without trusting it: a ZIP (file or bytes) or an unpacked folder.
+
+Nothing is extracted to disk. Only the central directory is listed; a member is
+read only when a rule needs it, through a bounded read, so a zip bomb or a 50 MB
+manifest costs at most the bound in memory.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+READ_LIMIT = 16 * 1024 * 1024  # the largest descriptor the validator reads
+
+
+class SourceError(Exception):
+    """The package cannot be listed at all (becomes finding Z1 or Z8)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class TooLarge(Exception):
+    """A member is larger than the read limit."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    size: int  # uncompressed, as declared
+    compressed: int
+    is_dir: bool
+    encrypted: bool = False
+    method: int = 0
+    utf8_flag: bool = True
+    mode: int = 0o100644  # Unix mode bits, when the archive records them
+
+
+class ZipSource:
+    def __init__(self, label: str, data: bytes | Path) -> None:
+        self.label = label
+        self._file: io.BufferedReader | io.BytesIO = (
+            io.BytesIO(data) if isinstance(data, bytes) else data.open("rb")
+        )
+        try:
+            self._zip = zipfile.ZipFile(self._file)
+        except zipfile.BadZipFile as exc:
+            self._file.close()
+            raise SourceError("Z1", f"not a readable ZIP archive: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            self._file.close()
+            raise SourceError(
+                "Z8", "entry names are flagged as UTF-8 but are not valid UTF-8"
+            ) from exc
+        except (OSError, ValueError, NotImplementedError) as exc:
+            self._file.close()
+            raise SourceError("Z1", f"not a readable ZIP archive: {exc}") from exc
+        self.entries = [self._entry(info) for info in self._zip.infolist()]
+        self._infos = {info.filename: info for info in self._zip.infolist()}
+
+    @staticmethod
+    def _entry(info: zipfile.ZipInfo) -> Entry:
+        mode = info.external_attr >> 16 if info.create_system == 3 else 0o100644
+        return Entry(
+            name=info.filename,
+            size=info.file_size,
+            compressed=info.compress_size,
+            is_dir=info.is_dir(),
+            encrypted=bool(info.flag_bits & 0x1),
+            method=info.compress_type,
+            utf8_flag=bool(info.flag_bits & 0x800),
+            mode=mode or 0o100644,
+        )
+
+    def read(self, name: str, limit: int = READ_LIMIT) -> bytes:
+        info = self._infos[name]
+        if info.file_size > limit:
+            raise TooLarge(name)
+        try:
+            with self._zip.open(info) as member:
+                data = member.read(limit + 1)
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            OSError,
+            EOFError,
+            NotImplementedError,
+        ) as exc:
+            raise SourceError("Z1", f"cannot read '{name}': {exc}") from exc
+        except RuntimeError as exc:  # encrypted member
+            raise SourceError("Z2", f"cannot read '{name}': {exc}") from exc
+        if len(data) > limit:  # the declared size lied
+            raise TooLarge(name)
+        return data
+
+    def check_crc(self) -> Iterator[str]:
+        """Stream every member and yield the names whose CRC does not match (Z1)."""
+        for info in self._zip.infolist():
+            if info.is_dir() or info.flag_bits & 0x1:
+                continue
+            try:
+                with self._zip.open(info) as member:
+                    while member.read(1 << 20):
+                        pass
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
+                yield info.filename
+
+    def close(self) -> None:
+        self._zip.close()
+        self._file.close()
+
+
+class FolderSource:
+    """An unpacked package; symbolic links are reported, never followed."""
+
+    def __init__(self, label: str, folder: Path) -> None:
+        self.label = label
+        self._root = folder
+        self.entries: list[Entry] = []
+        for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+            dirnames.sort()
+            base = Path(dirpath)
+            for name in sorted(filenames) + [d for d in dirnames if (base / d).is_symlink()]:
+                path = base / name
+                info = path.lstat()
+                relative = path.relative_to(folder).as_posix()
+                self.entries.append(
+                    Entry(
+                        name=relative,
+                        size=info.st_size,
+                        compressed=info.st_size,
+                        is_dir=False,
+                        mode=info.st_mode,
+                    )
+                )
+
+    def read(self, name: str, limit: int = READ_LIMIT) -> bytes:
+        path = self._root / name
+        if path.is_symlink() or not stat.S_ISREG(path.lstat().st_mode):
+            raise SourceError("Z9", f"'{name}' is not a regular file")
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise TooLarge(name)
+        return data
+
+    def check_crc(self) -> Iterator[str]:
+        return iter(())
+
+    def close(self) -> None:
+        pass
+
+
+Source = ZipSource | FolderSource
+
+
+def open_source(path: Path) -> Source:
+    if path.is_dir():
+        return FolderSource(path.name, path)
+    return ZipSource(path.name, path)
