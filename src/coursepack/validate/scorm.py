@@ -356,9 +356,7 @@ def check_resources(
                 "S12-22", f"resource {ident!r} uses the SCORM 2004 spelling scormType", name, line
             )
         if resource.get("type") != "webcontent" and v12:
-            ctx.add(
-                "S12-11", f"resource {ident!r} has type {resource.get('type')!r}", name, line
-            )
+            ctx.add("S12-11", f"resource {ident!r} has type {resource.get('type')!r}", name, line)
         base = resource.get(f"{{{XML_NS}}}base") or ""
         href = resource.get("href")
         if href is None:

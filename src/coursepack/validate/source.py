@@ -58,7 +58,7 @@ class ZipSource:
             raise SourceError(
                 "Z8", "entry names are flagged as UTF-8 but are not valid UTF-8"
             ) from exc
-        except (OSError, ValueError, NotImplementedError) as exc:
+        except Exception as exc:  # zipfile leaks struct, zlib and value errors on damaged input
             self._file.close()
             raise SourceError("Z1", f"not a readable ZIP archive: {exc}") from exc
         self.entries = [self._entry(info) for info in self._zip.infolist()]
@@ -85,16 +85,10 @@ class ZipSource:
         try:
             with self._zip.open(info) as member:
                 data = member.read(limit + 1)
-        except (
-            zipfile.BadZipFile,
-            zipfile.LargeZipFile,
-            OSError,
-            EOFError,
-            NotImplementedError,
-        ) as exc:
-            raise SourceError("Z1", f"cannot read '{name}': {exc}") from exc
-        except RuntimeError as exc:  # encrypted member
+        except RuntimeError as exc:  # an encrypted member, and no password
             raise SourceError("Z2", f"cannot read '{name}': {exc}") from exc
+        except Exception as exc:  # damaged data: zlib, lzma, struct or zipfile errors
+            raise SourceError("Z1", f"cannot read '{name}': {exc}") from exc
         if len(data) > limit:  # the declared size lied
             raise TooLarge(name)
         return data
@@ -108,7 +102,7 @@ class ZipSource:
                 with self._zip.open(info) as member:
                     while member.read(1 << 20):
                         pass
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
+            except Exception:  # any failure to inflate or verify is a corrupt entry
                 yield info.filename
 
     def close(self) -> None:
