@@ -112,6 +112,7 @@ def build(
     diagnostics = list(diagnostics)
     targets = [get_target(fmt) for fmt in formats]
     for target in targets:
+        diagnostics.extend(target.check(rendered.course))
         diagnostics.extend(check_state_size(rendered.course, target))
     if has_errors(diagnostics, strict=strict):
         raise CourseError(sorted_unique(diagnostics))

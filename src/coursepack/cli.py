@@ -68,7 +68,9 @@ def build(
     formats: Annotated[
         str,
         typer.Option(
-            "--format", "-f", help="Comma-separated formats (scorm12, scorm2004) or 'all'."
+            "--format",
+            "-f",
+            help="Comma-separated formats (scorm12, scorm2004, xapi, cmi5) or 'all'.",
         ),
     ] = "all",
     out: Annotated[Path, typer.Option("--out", "-o", help="Where packages are written.")] = Path(

@@ -20,10 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
+from urllib.parse import urlsplit
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -58,6 +61,20 @@ RelativePath = Annotated[
     StringConstraints(min_length=1),
     Field(description="A path relative to the course folder, with '/' separators."),
 ]
+
+
+def _check_base_iri(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValueError(
+            "base_iri must be an absolute http(s) IRI, e.g. https://example.org/courses"
+        )
+    if parts.query or parts.fragment:
+        raise ValueError("base_iri must not have a query or a fragment")
+    return value.rstrip("/")
+
+
+BaseIri = Annotated[str, AfterValidator(_check_base_iri)]
 
 
 class Node(BaseModel):
@@ -190,6 +207,14 @@ class Numeric(QuestionBase):
         if has_range and self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError("'min' is greater than 'max'")
         return self
+
+    def bounds(self) -> tuple[float, float]:
+        """The accepted range; Decimal arithmetic so 3.14 - 0.01 is 3.13, not 3.1300000000000003."""
+        if self.answer is None:
+            assert self.min is not None and self.max is not None
+            return self.min, self.max
+        answer, tolerance = Decimal(str(self.answer)), Decimal(str(self.tolerance))
+        return float(answer - tolerance), float(answer + tolerance)
 
 
 class Matching(QuestionBase):
@@ -329,6 +354,11 @@ class CourseConfig(Node):
     authors: list[NonEmptyText] = Field(default_factory=list)
     licence: str | None = Field(default=None, description="SPDX identifier, e.g. CC-BY-SA-4.0.")
     theme: str = Field(default="default", description="A theme name or a path to a theme folder.")
+    base_iri: BaseIri | None = Field(
+        default=None,
+        description="xAPI and cmi5: the absolute IRI under which the course's activity ids are made "
+        "(e.g. https://example.org/courses). Keep it stable: LRS data is keyed by these ids.",
+    )
     tracking: Tracking = Field(default_factory=Tracking)
     modules: list[ModuleEntry] = Field(min_length=1)
     assessment: RelativePath | None = Field(default=None, description="The final assessment.")

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -97,8 +96,9 @@ class TargetPage:
     """What a target contributes to its launch page."""
 
     name: str
-    adapter_script: str
+    scripts: tuple[str, ...]  # runtime files after core.js, in order
     connect_src: str = "'none'"
+    data: Mapping[str, Any] = field(default_factory=dict)  # runtime data for the adapter
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ class RenderedCourse:
             steps=self.steps,
             t=strings_for(config.language),
             target=target,
-            runtime_json=Markup(_script_json(self.runtime_data)),
+            runtime_json=Markup(_script_json({**self.runtime_data, "target": dict(target.data)})),
             theme_files=[path for path in self.theme_static() if path.endswith(".css")],
         )
         return html.encode("utf-8")
@@ -333,13 +333,8 @@ def answer_key(question: Question, prompt_text: str) -> dict[str, Any]:
         key["correct"] = question.answer
     elif isinstance(question, Numeric):
         if question.answer is not None:
-            # Decimal arithmetic: 3.14 - 0.01 must be 3.13, not 3.1300000000000003.
-            answer, tolerance = Decimal(str(question.answer)), Decimal(str(question.tolerance))
             key["answer"] = question.answer
-            key["min"] = float(answer - tolerance)
-            key["max"] = float(answer + tolerance)
-        else:
-            key["min"], key["max"] = question.min, question.max
+        key["min"], key["max"] = question.bounds()
     elif isinstance(question, Matching):
         key["pairs"] = [p.id for p in question.pairs]
     elif isinstance(question, Ordering):

@@ -49,6 +49,10 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
         "progress": "Progress",
         "viewed": "viewed",
         "completed": "Course completed.",
+        "launch_incomplete": "This course was opened without the tracking details the learning platform should give it: your progress will not be recorded. Open it again from your learning platform.",
+        "launch_failed": "The learning platform did not accept this launch: your progress will not be recorded. Open the course again from your learning platform.",
+        "lrs_offline": "Tracking is offline: your progress is kept in this browser and will be sent when the connection is back.",
+        "lrs_rejected": "The learning record store refused some tracking data; it is kept in this browser. Tell your course administrator.",
         "noscript": "JavaScript is off: you can read every page below, but quizzes and progress tracking need JavaScript.",
     },
     "fr": {
@@ -92,6 +96,10 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
         "progress": "Progression",
         "viewed": "vues",
         "completed": "Cours terminé.",
+        "launch_incomplete": "Ce cours a été ouvert sans les informations de suivi que la plateforme de formation doit lui transmettre : votre progression ne sera pas enregistrée. Ouvrez-le de nouveau depuis votre plateforme.",
+        "launch_failed": "La plateforme de formation n’a pas accepté ce lancement : votre progression ne sera pas enregistrée. Ouvrez de nouveau le cours depuis votre plateforme.",
+        "lrs_offline": "Le suivi est hors ligne : votre progression est gardée dans ce navigateur et sera envoyée dès le retour de la connexion.",
+        "lrs_rejected": "L’entrepôt d’apprentissage a refusé certaines données de suivi ; elles sont gardées dans ce navigateur. Prévenez la personne qui administre le cours.",
         "noscript": "JavaScript est désactivé : vous pouvez lire toutes les pages ci-dessous, mais les quiz et le suivi de la progression en ont besoin.",
     },
 }

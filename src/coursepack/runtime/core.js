@@ -498,6 +498,7 @@
         adapter.interaction(self.key, self.keys[id], qs.r[id], outcome.verdicts[id], qs.n);
       }
     });
+    if (adapter && adapter.submitted) { adapter.submitted(this.key, outcome, qs.n); }
     this.renderResult();
     this.section.querySelector(".cp-result").focus();
     this.player.save(true);
@@ -562,17 +563,31 @@
     if (box) { box.textContent = text || ""; }
   };
 
+  /* Adapters may answer start() and resume() with promises (xAPI and cmi5 talk to
+     the LRS over HTTP); SCORM adapters answer at once. An adapter that cannot track
+     says why with a string in place of itself, shown to the learner. */
   Player.prototype.connect = function () {
+    var self = this;
     var names = Object.keys(factories);
     var adapter = names.length ? factories[names[0]](this.data, findApi) : null;
-    if (!adapter || !adapter.start()) { this.notice(this.t.not_tracking); return; }
-    this.adapter = adapter;
-    var saved = adapter.resume();
-    if (saved) {
-      this.state = decodeState(saved.state, this.data);
-      var at = this.indexOf(saved.location || "");
-      this.at = at >= 0 ? at : 0;
+    if (!adapter || typeof adapter === "string") {
+      this.notice(typeof adapter === "string" ? adapter : this.t.not_tracking);
+      return Promise.resolve();
     }
+    return Promise.resolve(adapter.start()).then(function (ok) {
+      if (ok !== true) { self.notice(typeof ok === "string" ? ok : self.t.not_tracking); return; }
+      self.adapter = adapter;
+      return Promise.resolve(adapter.resume()).then(function (saved) {
+        if (!saved) { return; }
+        self.state = decodeState(saved.state, self.data);
+        var at = self.indexOf(saved.location || "");
+        self.at = at >= 0 ? at : 0;
+      });
+    }).catch(function (error) {
+      if (window.console) { console.error("coursepack: could not connect to the LMS", error); }
+      self.adapter = null;
+      self.notice(self.t.not_tracking);
+    });
   };
 
   Player.prototype.indexOf = function (id) {
@@ -588,7 +603,10 @@
     var el = byId(step.id);
     el.classList.add("cp-current");
     this.at = index;
-    if (step.kind === "lesson" && seen.indexOf(step.id) < 0) { seen.push(step.id); }
+    if (step.kind === "lesson" && seen.indexOf(step.id) < 0) {
+      seen.push(step.id);
+      if (this.adapter && this.adapter.viewed) { this.adapter.viewed(step); }
+    }
     each(document.querySelectorAll("[data-step-link]"), function (a) {
       var id = a.getAttribute("data-step-link");
       if (id === step.id) { a.setAttribute("aria-current", "page"); } else { a.removeAttribute("aria-current"); }
@@ -674,14 +692,14 @@
     this.retryTimer = setTimeout(function () { self.commit(); }, RETRY_MS);
   };
 
-  Player.prototype.finish = function () {
+  Player.prototype.finish = function (unloading) {
     if (this.finished) { return; }
     clearTimeout(this.retryTimer);
     clearTimeout(this.commitTimer);
     var p = this.progress();
     if (this.adapter) {
       this.adapter.update(p);
-      this.adapter.finish(p, (Date.now() - this.started) / 1000);
+      this.adapter.finish(p, (Date.now() - this.started) / 1000, !!unloading);
     }
     this.finished = true;
   };
@@ -724,7 +742,7 @@
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden") { self.save(true); }
     });
-    window.addEventListener("pagehide", function () { self.finish(); });
+    window.addEventListener("pagehide", function () { self.finish(true); });
   };
 
   function start() {
@@ -732,10 +750,12 @@
     if (!node) { return; }
     var player = new Player(JSON.parse(node.textContent));
     window.Coursepack.player = player;
-    player.connect();
-    player.bind();
-    var fromHash = player.indexOf(decodeURIComponent((window.location.hash || "").slice(1)));
-    player.show(player.adapter || fromHash < 0 ? player.at : fromHash, false);
+    player.connect().then(function () {
+      player.bind();
+      var fromHash = player.indexOf(decodeURIComponent((window.location.hash || "").slice(1)));
+      player.show(player.adapter || fromHash < 0 ? player.at : fromHash, false);
+      document.body.setAttribute("data-cp-ready", "true");
+    });
   }
 
   window.Coursepack = {
@@ -743,6 +763,7 @@
     findApi: findApi,
     interactionType: function (key) { return INTERACTION_TYPES[key.type]; },
     responsePattern: responsePattern,
+    notice: function (text) { var box = byId("cp-notice"); if (box) { box.textContent = text || ""; } },
     correctPattern: correctPattern,
     /* Pure functions, exposed for the unit tests. */
     internals: { rng: rng, layout: layout, isCorrect: isCorrect, scoreQuiz: scoreQuiz,

@@ -10,6 +10,7 @@ import importlib
 from collections.abc import Mapping
 from typing import Protocol
 
+from coursepack.diagnostics import Diagnostic
 from coursepack.errors import UsageError
 from coursepack.explain import Row
 from coursepack.model import Course
@@ -19,6 +20,8 @@ from coursepack.render import RenderedCourse
 TARGETS: Mapping[str, str] = {
     "scorm12": "coursepack.targets.scorm12",
     "scorm2004": "coursepack.targets.scorm2004",
+    "xapi": "coursepack.targets.xapi",
+    "cmi5": "coursepack.targets.cmi5",
 }
 
 
@@ -30,6 +33,8 @@ class Target(Protocol):
     def build(self, rendered: RenderedCourse) -> dict[str, bytes]: ...
 
     def explain(self, course: Course) -> list[Row]: ...
+
+    def check(self, course: Course) -> list[Diagnostic]: ...
 
 
 def get_target(name: str) -> Target:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from coursepack.diagnostics import Diagnostic
 from coursepack.explain import EXIT, LAUNCH, PROGRESS, STATUS, SUBMIT, Row
 from coursepack.model import Course
 from coursepack.render import LAUNCH_PAGE, RenderedCourse, TargetPage
@@ -29,7 +30,7 @@ IMSCP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
 # IMS CP elements unprefixed (default namespace): Moodle matches literal names (M1).
 NSMAP = {None: IMSCP, "adlcp": ADLCP}
-PAGE = TargetPage(name=NAME, adapter_script="adapter-scorm12.js")
+PAGE = TargetPage(name=NAME, scripts=("adapter-scorm12.js",))
 
 
 def mastery_score(rendered: RenderedCourse) -> int | None:
@@ -99,6 +100,10 @@ def _status_rule(course: Course) -> str:
         else "incomplete"
     )
     return f"{done}; {rest}"
+
+
+def check(course: Course) -> list[Diagnostic]:
+    return []
 
 
 def explain(course: Course) -> list[Row]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from coursepack.diagnostics import Diagnostic
 from coursepack.explain import EXIT, LAUNCH, PROGRESS, STATUS, SUBMIT, Row
 from coursepack.model import Course
 from coursepack.render import LAUNCH_PAGE, RenderedCourse, TargetPage
@@ -30,7 +31,7 @@ ADLCP = "http://www.adlnet.org/xsd/adlcp_v1p3"
 IMSSS = "http://www.imsglobal.org/xsd/imsss"
 # IMS CP elements unprefixed (default namespace): Moodle matches literal names (M1).
 NSMAP = {None: IMSCP, "adlcp": ADLCP, "imsss": IMSSS}
-PAGE = TargetPage(name=NAME, adapter_script="adapter-scorm2004.js")
+PAGE = TargetPage(name=NAME, scripts=("adapter-scorm2004.js",))
 
 
 def _sequencing(item: etree._Element, rendered: RenderedCourse) -> None:
@@ -86,6 +87,10 @@ def manifest(rendered: RenderedCourse, files: list[str]) -> bytes:
     for name in files:
         sub_element(resource, cp + "file", href=name)
     return to_bytes(root)
+
+
+def check(course: Course) -> list[Diagnostic]:
+    return []
 
 
 def explain(course: Course) -> list[Row]:

@@ -1,0 +1,188 @@
+/* cmi5 adapter: the AU side of the cmi5 specification (standards.md 2.4).
+
+   Launch: endpoint, fetch, actor, registration and activityId from the URL. The
+   fetch URL is POSTed once; its token is kept in sessionStorage so a reload can go
+   on (and terminate) without a second fetch (cmi5 8.2). LMS.LaunchData gives the
+   contextTemplate used as the base of every statement, the launch mode, the mastery
+   score, moveOn and the returnURL (cmi5 10). Statement rules (cmi5 9): initialized
+   first; completed at most once per registration; at most one passed or failed per
+   session, at most one passed per registration and no failed after it; terminated
+   last; only initialized and terminated in Browse and Review modes. */
+(function () {
+  "use strict";
+  var CP = window.Coursepack, LRS = window.CoursepackLRS;
+  var VERBS = {
+    initialized: "http://adlnet.gov/expapi/verbs/initialized",
+    completed: "http://adlnet.gov/expapi/verbs/completed",
+    passed: "http://adlnet.gov/expapi/verbs/passed",
+    failed: "http://adlnet.gov/expapi/verbs/failed",
+    terminated: "http://adlnet.gov/expapi/verbs/terminated",
+    experienced: "http://adlnet.gov/expapi/verbs/experienced",
+    answered: "http://adlnet.gov/expapi/verbs/answered"
+  };
+  var CATEGORY = "https://w3id.org/xapi/cmi5/context/categories/cmi5";
+  var MOVEON = "https://w3id.org/xapi/cmi5/context/categories/moveon";
+  var EXT = "https://w3id.org/xapi/cmi5/context/extensions/";
+  var BOOKMARK = "coursepack.state";
+
+  function clone(value) { return JSON.parse(JSON.stringify(value || {})); }
+
+  function create(data) {
+    var t = data.strings, target = data.target;
+    var params = LRS.launchParameters();
+    var actor = null;
+    try { actor = JSON.parse(params.actor || "null"); } catch (e) { actor = null; }
+    var missing = ["endpoint", "fetch", "actor", "registration", "activityId"].filter(function (k) { return !params[k]; });
+    if (missing.length || !actor) {
+      if (window.console) { console.error("coursepack: cmi5 launch without " + (missing.join(", ") || "a valid actor")); }
+      return t.launch_incomplete;
+    }
+    var registration = params.registration, activityId = params.activityId;
+    /* The fetch URL is unique to one launch: a new launch gets a new session. */
+    var session = "coursepack.cmi5." + params.fetch;
+    var client = null, launch = {}, template = {}, mode = "Normal";
+    var started = Date.now(), flags = { completed: false, passed: false };
+    var judged = false, terminated = false, rejected = false;
+
+    function stateParams(stateId) {
+      return { activityId: activityId, agent: JSON.stringify(actor), registration: registration, stateId: stateId };
+    }
+    function elapsed() { return LRS.duration((Date.now() - started) / 1000); }
+
+    /* cmi5-defined statements carry the cmi5 category; others ("allowed") must not. */
+    function statement(verbId, object, options) {
+      var context = clone(template);
+      context.registration = registration;
+      context.contextActivities = context.contextActivities || {};
+      var categories = (context.contextActivities.category || []).slice();
+      if (options.cmi5) { categories.push({ id: CATEGORY }); }
+      if (options.moveon) { categories.push({ id: MOVEON }); }
+      if (categories.length) { context.contextActivities.category = categories; }
+      if (options.parent) { context.contextActivities.parent = [{ id: options.parent }]; }
+      if (options.extensions) {
+        context.extensions = context.extensions || {};
+        Object.keys(options.extensions).forEach(function (k) { context.extensions[k] = options.extensions[k]; });
+      }
+      var s = { actor: actor, verb: { id: verbId, display: { "en-US": verbId.split("/").pop() } }, object: object, context: context };
+      if (options.result) { s.result = options.result; }
+      return client.enqueue(s);
+    }
+    function au() { return { id: activityId, objectType: "Activity" }; }
+    function saveFlags(keepalive) { return client.putState(stateParams("coursepack.cmi5"), flags, keepalive); }
+
+    function fetchToken() {
+      var stored = null;
+      try { stored = window.sessionStorage.getItem(session); } catch (e) { stored = null; }
+      if (stored) { return Promise.resolve(JSON.parse(stored)); }
+      return fetch(params.fetch, { method: "POST", credentials: "omit" }).then(function (response) {
+        return response.json();
+      }).then(function (body) {
+        if (!body || !body["auth-token"]) {
+          throw new Error("fetch refused: " + (body && (body["error-text"] || body["error-code"])));
+        }
+        var value = { token: body["auth-token"], initialized: false };
+        try { window.sessionStorage.setItem(session, JSON.stringify(value)); } catch (e) { /* private mode */ }
+        return value;
+      });
+    }
+    function remember(value) {
+      try { window.sessionStorage.setItem(session, JSON.stringify(value)); } catch (e) { /* private mode */ }
+    }
+
+    var adapter = {
+      start: function () {
+        var self = this;
+        return fetchToken().then(function (token) {
+          self.token = token;
+          client = new LRS.Client(params.endpoint, "Basic " + token.token, registration + "|" + activityId, function (status) {
+            if (status === "rejected") { rejected = true; }
+            CP.notice(rejected ? t.lrs_rejected : status === "offline" ? t.lrs_offline : "");
+          });
+          adapter.client = client;
+          return client.getState(stateParams("LMS.LaunchData"));
+        }).then(function (launchData) {
+          if (!launchData || !launchData.contextTemplate) { throw new Error("no LMS.LaunchData"); }
+          launch = launchData;
+          template = clone(launchData.contextTemplate);
+          mode = launchData.launchMode || "Normal";
+          return client.getState(stateParams("coursepack.cmi5")).catch(function () { return null; });
+        }).then(function (saved) {
+          if (saved) { flags = { completed: !!saved.completed, passed: !!saved.passed }; }
+          /* A reload in the same session must not initialize twice (cmi5 9.3.2). */
+          if (!self.token.initialized) {
+            statement(VERBS.initialized, au(), { cmi5: true });
+            self.token.initialized = true;
+            remember(self.token);
+          }
+          return true;
+        }).catch(function (error) {
+          if (window.console) { console.error("coursepack: cmi5 launch failed", error); }
+          return t.launch_failed;
+        });
+      },
+      resume: function () {
+        return client.getState(stateParams(BOOKMARK)).catch(function () { return null; });
+      },
+      viewed: function (step) {
+        if (mode !== "Normal") { return; }
+        statement(VERBS.experienced, { id: target.base + "/lesson/" + step.id, objectType: "Activity",
+          definition: { type: "http://adlnet.gov/expapi/activities/lesson" } }, { parent: activityId });
+      },
+      interaction: function (quiz, key, response, verdict) {
+        if (mode !== "Normal") { return; }
+        var result = { response: CP.responsePattern(key, response, "2004") };
+        if (verdict !== null) { result.success = verdict; }
+        statement(VERBS.answered, { id: target.base + "/question/" + key.id, objectType: "Activity",
+          definition: target.questions[key.id] }, { parent: activityId, result: result });
+      },
+      /* passed/failed judge the final assessment against LMS.LaunchData.masteryScore
+         when the LMS gives one (cmi5 9.3.4-5), else against the course's pass mark. */
+      submitted: function (quiz, outcome) {
+        if (mode !== "Normal" || !quiz.assessment || judged) { return; }
+        var scaled = Math.round(outcome.percent * 100) / 10000;
+        var mastery = typeof launch.masteryScore === "number" ? launch.masteryScore : null;
+        var passed = mastery !== null ? scaled >= mastery : outcome.passed;
+        if (flags.passed) { return; }  /* one passed per registration, no failed after it */
+        var extensions = mastery !== null ? {} : null;
+        if (extensions) { extensions[EXT + "masteryscore"] = mastery; }
+        statement(passed ? VERBS.passed : VERBS.failed, au(), {
+          cmi5: true, moveon: true, extensions: extensions,
+          result: { score: { scaled: scaled, raw: outcome.percent, min: 0, max: 100 }, success: passed, duration: elapsed() }
+        });
+        judged = true;
+        if (passed) { flags.passed = true; saveFlags(); }
+      },
+      update: function (p) {
+        this.progress = p;
+        if (mode !== "Normal" || flags.completed || !p.completed) { return; }
+        flags.completed = true;
+        statement(VERBS.completed, au(), { cmi5: true, moveon: true, result: { completion: true, duration: elapsed() } });
+        saveFlags();
+      },
+      commit: function () {
+        var p = this.progress;
+        if (p && mode === "Normal") { client.putState(stateParams(BOOKMARK), { state: p.state, location: p.location }); }
+        client.flush();
+        return true;
+      },
+      /* Unloading is not exiting: a reload continues the session with the kept
+         token, so only Save and exit sends terminated. A window closed without it
+         leaves the session to the LMS, which records it as abandoned (cmi5 9.3.8). */
+      finish: function (p, seconds, unloading) {
+        if (terminated) { return; }
+        if (mode === "Normal") { client.putState(stateParams(BOOKMARK), { state: p.state, location: p.location }, true); }
+        if (unloading) { client.flushOnUnload(); return; }
+        terminated = true;
+        statement(VERBS.terminated, au(), { cmi5: true, result: { duration: LRS.duration(seconds) } });
+        try { window.sessionStorage.removeItem(session); } catch (e) { /* private mode */ }
+        /* After terminated has reached the LRS, go back to the LMS (cmi5 10.2.6). */
+        client.drained().then(function () {
+          if (launch.returnURL) { window.location.assign(launch.returnURL); }
+        });
+      }
+    };
+    return adapter;
+  }
+
+  CP.registerAdapter("cmi5", create);
+})();

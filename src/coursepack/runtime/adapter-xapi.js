@@ -1,0 +1,117 @@
+/* xAPI adapter for "tincan launch" packages (standards.md 2.3): reads endpoint, auth,
+   actor, registration, activity_id and grouping from the launch URL, sends xAPI
+   1.0.3 statements through the shared LRS client and bookmarks with the State API.
+   No credential is ever part of the package: everything comes from the launch. */
+(function () {
+  "use strict";
+  var CP = window.Coursepack, LRS = window.CoursepackLRS;
+  var VERB = "http://adlnet.gov/expapi/verbs/";
+  var STATE_ID = "coursepack.state";
+
+  function verb(name, display) { return { id: VERB + name, display: { "en-US": display || name } }; }
+
+  function create(data) {
+    var target = data.target, t = data.strings;
+    var params = LRS.launchParameters();
+    var actor = null;
+    try { actor = LRS.normaliseActor(JSON.parse(params.actor || "null")); } catch (e) { actor = null; }
+    if (!params.endpoint || !actor) {
+      if (window.console) { console.error("coursepack: xAPI launch without " + (params.endpoint ? "a valid actor" : "endpoint")); }
+      return t.launch_incomplete;
+    }
+    var root = params.activity_id || target.course;
+    var registration = params.registration || null;
+    var grouping = [{ id: target.course }];
+    if (params.grouping) { grouping.push({ id: params.grouping }); }
+    var language = params["Accept-Language"] || target.language;
+    var rejected = false;
+    var client = new LRS.Client(params.endpoint, params.auth || "", root + "|" + (registration || ""), function (status) {
+      if (status === "rejected") { rejected = true; }
+      if (rejected) { CP.notice(t.lrs_rejected); }
+      else { CP.notice(status === "offline" ? t.lrs_offline : ""); }
+    });
+    var stateParams = { activityId: root, agent: JSON.stringify(actor), registration: registration, stateId: STATE_ID };
+    var started = Date.now(), mode = "normal", baseline = null, firstLaunch = true, lastSaved = "";
+
+    function context(parent) {
+      var ctx = { contextActivities: { grouping: grouping }, language: language };
+      if (parent) { ctx.contextActivities.parent = [{ id: parent }]; }
+      if (registration) { ctx.registration = registration; }
+      return ctx;
+    }
+    function rootActivity() {
+      return { id: root, objectType: "Activity", definition: { type: "http://adlnet.gov/expapi/activities/course", name: target.courseName } };
+    }
+    /* Statements about a lesson, quiz or question name their parent (the quiz, or
+       the course); statements about the course itself have none. */
+    function send(verbName, object, extra) {
+      var parent = object.id === root ? null : (extra && extra.parent) || root;
+      var statement = { actor: actor, verb: verb(verbName), object: object, context: context(parent) };
+      if (extra && extra.result) { statement.result = extra.result; }
+      return client.enqueue(statement);
+    }
+    function elapsed() { return LRS.duration((Date.now() - started) / 1000); }
+
+    return {
+      start: function () {
+        return client.getState(stateParams).then(function (saved) {
+          firstLaunch = !saved;
+          this.saved = saved;
+          send(firstLaunch ? "attempted" : "initialized", rootActivity());
+          return true;
+        }.bind(this), function () {
+          /* No State API: track anyway, without resume. */
+          send("attempted", rootActivity());
+          return true;
+        });
+      },
+      resume: function () { return this.saved || null; },
+      viewed: function (step) {
+        send("experienced", { id: target.base + "/lesson/" + step.id, objectType: "Activity",
+          definition: { type: "http://adlnet.gov/expapi/activities/lesson" } });
+      },
+      interaction: function (quiz, key, response, verdict) {
+        var result = { response: CP.responsePattern(key, response, "2004") };
+        if (verdict !== null) { result.success = verdict; }
+        send("answered", { id: target.base + "/question/" + key.id, objectType: "Activity",
+          definition: target.questions[key.id] }, { result: result, parent: target.base + "/quiz/" + quiz.id });
+      },
+      submitted: function (quiz, outcome) {
+        var score = { scaled: Math.round(outcome.percent * 100) / 10000, raw: outcome.percent, min: 0, max: 100 };
+        var result = { score: score, success: outcome.passed, completion: true, duration: elapsed() };
+        send(outcome.passed ? "passed" : "failed", { id: target.base + "/quiz/" + quiz.id, objectType: "Activity",
+          definition: { type: "http://adlnet.gov/expapi/activities/assessment" } }, { result: result });
+        if (quiz.assessment) {
+          send(outcome.passed ? "passed" : "failed", rootActivity(), { result: { score: score, success: outcome.passed, duration: elapsed() } });
+        }
+      },
+      update: function (p) {
+        this.progress = p;
+        if (baseline === null) { baseline = { completed: p.completed }; return; }
+        if (p.completed && !baseline.completed) {
+          baseline.completed = true;
+          send("completed", rootActivity(), { result: { completion: true, duration: elapsed() } });
+        }
+      },
+      commit: function () {
+        var p = this.progress;
+        if (p && mode === "normal") {
+          var document_ = { state: p.state, location: p.location };
+          var text = JSON.stringify(document_);
+          if (text !== lastSaved) { lastSaved = text; client.putState(stateParams, document_); }
+        }
+        client.flush();
+        return true;
+      },
+      finish: function (p, seconds, unloading) {
+        var done = p.completed || p.passed === true;
+        send(done ? "terminated" : "suspended", rootActivity(), { result: { duration: LRS.duration(seconds) } });
+        client.putState(stateParams, { state: p.state, location: p.location }, unloading);
+        if (unloading) { client.flushOnUnload(); }
+      },
+      client: client
+    };
+  }
+
+  CP.registerAdapter("xapi", create);
+})();
