@@ -54,7 +54,8 @@ def statement_rows(course: Course, verb_prefix: str = "") -> list[Row]:
                 "object …/question/<id> with its interaction definition; result.response, result.success",
             ),
         ]
-    return rows + [
+    return [
+        *rows,
         Row(
             STATUS,
             verb_prefix + "completed",
