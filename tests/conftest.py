@@ -32,7 +32,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def flagship(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     out = tmp_path_factory.mktemp("flagship-dist")
-    return build(COURSE, ["scorm12", "scorm2004"], out)
+    return build(COURSE, ["scorm12", "scorm2004", "xapi", "cmi5"], out)
 
 
 @pytest.fixture(scope="session")

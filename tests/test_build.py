@@ -26,6 +26,8 @@ def test_flagship_builds_one_package_per_format_with_stable_names(flagship: Buil
     assert [p.path.name for p in flagship.packages] == [
         "securite_jeunes_wikimediens-1.0.0-scorm12.zip",
         "securite_jeunes_wikimediens-1.0.0-scorm2004.zip",
+        "securite_jeunes_wikimediens-1.0.0-xapi.zip",
+        "securite_jeunes_wikimediens-1.0.0-cmi5.zip",
     ]
     assert flagship.diagnostics == ()
 
@@ -105,7 +107,7 @@ def test_unknown_format_is_a_usage_error(
         app, ["build", str(copy_fixture("minimal")), "--format", "aicc", "--out", str(tmp_path)]
     )
     assert result.exit_code == 2
-    assert "unknown format 'aicc' (known formats: scorm12, scorm2004)" in result.stderr
+    assert "unknown format 'aicc' (known formats: scorm12, scorm2004, xapi, cmi5)" in result.stderr
 
 
 def test_folder_without_course_yml_is_a_usage_error(tmp_path: Path) -> None:
@@ -135,6 +137,46 @@ def test_version_option_prints_the_version() -> None:
     assert result.stdout.strip() == f"coursepack {__version__}"
 
 
+def test_xapi_and_cmi5_need_a_base_iri_located_in_course_yml(
+    copy_fixture: Callable[[str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    course = copy_fixture("minimal")
+    monkeypatch.chdir(course.parent)
+    config = course / "course.yml"
+    config.write_text(
+        config.read_text("utf-8").replace("base_iri: https://example.org/courses\n", ""), "utf-8"
+    )
+    result = CliRunner().invoke(
+        app, ["build", "minimal", "-f", "xapi,cmi5", "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[1] == (
+        "minimal/course.yml:1:1: error: xAPI (tincan.xml) packages need 'base_iri' in course.yml, the "
+        "absolute IRI under which activity ids are made (e.g. base_iri: https://example.org/courses) [CP701]"
+    )
+    assert lines[0].startswith("minimal/course.yml:1:1: error: cmi5 packages need 'base_iri'")
+    assert not (tmp_path / "o").exists()
+
+
+def test_invalid_base_iri_is_a_located_error(
+    copy_fixture: Callable[[str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    course = copy_fixture("minimal")
+    monkeypatch.chdir(course.parent)
+    config = course / "course.yml"
+    text = config.read_text("utf-8").replace(
+        "base_iri: https://example.org/courses", "base_iri: example.org/courses"
+    )
+    config.write_text(text, "utf-8")
+    result = CliRunner().invoke(app, ["build", "minimal", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "minimal/course.yml:6:11: error: base_iri must be an absolute http(s) IRI, "
+        "e.g. https://example.org/courses [CP106]"
+    )
+
+
 def test_init_scaffolds_a_course_that_builds_cleanly(tmp_path: Path) -> None:
     runner = CliRunner()
     created = runner.invoke(app, ["init", str(tmp_path / "new")])
@@ -145,8 +187,10 @@ def test_init_scaffolds_a_course_that_builds_cleanly(tmp_path: Path) -> None:
     assert built.exit_code == 0, built.stderr
     assert built.stderr == ""
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [
+        "my_first_course-1.0.0-cmi5.zip",
         "my_first_course-1.0.0-scorm12.zip",
         "my_first_course-1.0.0-scorm2004.zip",
+        "my_first_course-1.0.0-xapi.zip",
     ]
 
 

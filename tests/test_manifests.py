@@ -51,6 +51,42 @@ def test_init_scaffold_manifest_is_valid_against_the_official_xsds(
     assert validate(manifest_of(package(starter, fmt)), schema) == []
 
 
+def test_flagship_cmi5_xml_is_valid_against_the_course_structure_xsd(flagship: BuildResult) -> None:
+    with zipfile.ZipFile(package(flagship, "cmi5")) as archive:
+        data = archive.read("cmi5.xml")
+    assert validate(data, load_schema(XSD_DIR, "cmi5")) == []
+    root = parse_bytes(data).getroot()
+    au = root.find("{*}au")
+    assert au is not None
+    assert (au.get("moveOn"), au.get("masteryScore")) == ("CompletedAndPassed", "0.8")
+    assert au.findtext("{*}url") == "index.html"
+
+
+def test_flagship_tincan_xml_has_one_launchable_course_activity(flagship: BuildResult) -> None:
+    with zipfile.ZipFile(package(flagship, "xapi")) as archive:
+        root = parse_bytes(archive.read("tincan.xml")).getroot()
+    activities = root.findall("{*}activities/{*}activity")
+    launchable = [a for a in activities if a.find("{*}launch") is not None]
+    assert [a.get("id") for a in launchable] == [
+        "https://coursepack.example.org/courses/securite_jeunes_wikimediens"
+    ]
+    assert launchable[0].findtext("{*}launch") == "index.html"
+    ids = [a.get("id") for a in activities]
+    assert len(ids) == len(set(ids))
+    assert (
+        "https://coursepack.example.org/courses/securite_jeunes_wikimediens/question/ev_q_faute"
+        in ids
+    )
+    assert all(a.find("{*}name").get("lang") == "fr" for a in activities)  # type: ignore[union-attr]
+
+
+def test_no_credentials_are_baked_into_lrs_packages(flagship: BuildResult) -> None:
+    for fmt in ("xapi", "cmi5"):
+        with zipfile.ZipFile(package(flagship, fmt)) as archive:
+            text = b"".join(archive.read(n) for n in archive.namelist()).decode("utf-8", "replace")
+        assert "Basic " not in text.replace('"Basic " + token', "") and 'auth-token":' not in text
+
+
 def test_xsd_layer_rejects_a_broken_manifest(flagship: BuildResult) -> None:
     schema = load_schema(XSD_DIR, "scorm12")
     broken = manifest_of(package(flagship, "scorm12")).replace(

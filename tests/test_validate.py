@@ -95,7 +95,7 @@ def test_validate_command_exit_codes_and_summary(flagship: BuildResult, tmp_path
     paths = [str(p.path) for p in flagship.packages]
     ok = runner.invoke(app, ["validate", *paths, "--profile", "moodle", "--strict"])
     assert ok.exit_code == 0
-    assert ok.stdout.strip().endswith("2 package(s): 0 error(s), 0 warning(s), 1 info")
+    assert ok.stdout.strip().endswith("4 package(s): 0 error(s), 0 warning(s), 1 info")
     bad = tmp_path / "bad.zip"
     bad.write_bytes(package(next(c for c in CASES if c.code == "S12-8")))
     failed = runner.invoke(app, ["validate", str(bad)])

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 import threading
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from lxml import etree
 
@@ -47,6 +49,16 @@ def import_package(folder: Path) -> ImportedPackage:
     mastery = tree.findtext(".//{http://www.adlnet.org/xsd/adlcp_rootv1p2}masteryscore")
     measure = tree.findtext(".//{http://www.imsglobal.org/xsd/imsss}minNormalizedMeasure")
     return ImportedPackage(standard, folder, resource.get("href", ""), mastery, measure)
+
+
+AUTH_TOKEN = "dGVzdDp0ZXN0"  # what the fetch URL hands out: test:test for the test LRS
+
+
+def _agent_key(agent: str) -> str:
+    try:
+        return json.dumps(json.loads(agent), sort_keys=True)
+    except ValueError:
+        return agent
 
 
 PLAYER = """<!DOCTYPE html>
@@ -91,6 +103,12 @@ class LmsState:
     commits: list[dict[str, Any]] = field(default_factory=list)
     fail_commits: int = 0  # answer the next N commits with HTTP 500
     initial: dict[str, Any] = field(default_factory=dict)
+    # xAPI and cmi5: the LMS side of the launch, in front of the real LRS.
+    lrs_url: str | None = None
+    lrs_down: bool = False  # statements get 503, as from a proxy whose LRS is gone
+    states: dict[tuple[str, str, str, str], bytes] = field(default_factory=dict)
+    fetch_tokens: dict[str, int] = field(default_factory=dict)  # token -> times fetched
+    forwarded: int = 0
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -107,9 +125,74 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _xapi(self, method: str) -> None:
+        """State API and cmi5 fetch here; statements forwarded to the real LRS."""
+        parts = urlsplit(self.path)
+        state = self.server.state
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if parts.path.startswith("/fetch/"):
+            token = parts.path.removeprefix("/fetch/")
+            used = state.fetch_tokens.get(token, 0)
+            state.fetch_tokens[token] = used + 1
+            if method != "POST" or used:  # one-time URL (cmi5 8.2.2)
+                reply: dict[str, str] = {"error-code": "1", "error-text": "already used"}
+            else:
+                reply = {"auth-token": AUTH_TOKEN}
+            self._send(200, json.dumps(reply).encode(), "application/json")
+            return
+        if parts.path == "/xapi/activities/state":
+            query = dict(parse_qsl(parts.query))
+            key = (query.get("activityId", ""), _agent_key(query.get("agent", "")),
+                   query.get("registration", ""), query.get("stateId", ""))  # fmt: skip
+            if method == "PUT":
+                state.states[key] = body
+                self._send(204, b"", "text/plain")
+            elif key in state.states:
+                self._send(200, state.states[key], "application/json")
+            else:
+                self._send(404, b"", "text/plain")
+            return
+        if parts.path == "/xapi/agents/profile":
+            self._send(404, b"", "text/plain")
+            return
+        if parts.path.startswith("/xapi/statements") and state.lrs_url:
+            if state.lrs_down:
+                self._send(503, b"LRS unavailable", "text/plain")
+                return
+            suffix = parts.path.removeprefix("/xapi/") + (f"?{parts.query}" if parts.query else "")
+            self._forward(method, state.lrs_url + suffix, body)
+            return
+        self._send(404, b"", "text/plain")
+
+    def _forward(self, method: str, url: str, body: bytes) -> None:
+        wanted = {"authorization", "content-type", "x-experience-api-version"}
+        headers = {k: v for k, v in self.headers.items() if k.lower() in wanted}
+        request = urllib.request.Request(
+            url, data=body if method != "GET" else None, method=method, headers=headers
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                payload, status = response.read(), response.status
+                kind = response.headers.get("Content-Type", "application/json")
+        except urllib.error.HTTPError as exc:
+            payload, status = exc.read(), exc.code
+            kind = exc.headers.get("Content-Type", "application/json")
+        self.server.state.forwarded += 1
+        self._send(status, payload, kind)
+
     def do_GET(self) -> None:
         path = unquote(urlsplit(self.path).path)
         state = self.server.state
+        if path.startswith("/xapi/"):
+            self._xapi("GET")
+            return
+        if path == "/returned.html":
+            self._send(
+                200,
+                b"<!DOCTYPE html><title>LMS</title><p id='back'>Back in the LMS</p>",
+                TYPES[".html"],
+            )
+            return
         if path == "/player.html" and state.package is not None:
             spec = STANDARDS[state.package.standard]
             page = PLAYER.format(
@@ -133,7 +216,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(200, target.read_bytes(), TYPES.get(target.suffix, "application/octet-stream"))
 
+    def do_PUT(self) -> None:
+        self._xapi("PUT")
+
     def do_POST(self) -> None:
+        if urlsplit(self.path).path.startswith(("/xapi/", "/fetch/")):
+            self._xapi("POST")
+            return
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
         state = self.server.state
@@ -186,6 +275,46 @@ class Lms:
         self.state.package = package
         self.state.initial = initial_cmi(package, previous)
         return self.url
+
+    @property
+    def origin(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def serve_package(self, folder: Path) -> None:
+        self.state.package = ImportedPackage("lrs", folder, "index.html", None, None)
+
+    def xapi_launch(self, actor: dict[str, Any], registration: str | None, activity_id: str | None = None,
+                    extra: dict[str, str] | None = None) -> str:  # fmt: skip
+        """A tincan launch URL, as an LMS builds it (standards.md 2.3)."""
+        query = {
+            "endpoint": f"{self.origin}/xapi/",
+            "auth": "Basic " + AUTH_TOKEN,
+            "actor": json.dumps(actor),
+        }
+        if registration:
+            query["registration"] = registration
+        if activity_id:
+            query["activity_id"] = activity_id
+        query.update(extra or {})
+        return f"{self.origin}/content/index.html?{urlencode(query, quote_via=quote)}"
+
+    def cmi5_launch(self, actor: dict[str, Any], registration: str, activity_id: str, launch_data: dict[str, Any],
+                    token: str) -> str:  # fmt: skip
+        """Store LMS.LaunchData and return the AU launch URL with a fresh fetch URL (cmi5 8.1)."""
+        key = (activity_id, _agent_key(json.dumps(actor)), registration, "LMS.LaunchData")
+        self.state.states[key] = json.dumps(launch_data).encode()
+        query = {"endpoint": f"{self.origin}/xapi", "fetch": f"{self.origin}/fetch/{token}",
+                 "actor": json.dumps(actor), "registration": registration, "activityId": activity_id}  # fmt: skip
+        return f"{self.origin}/content/index.html?{urlencode(query, quote_via=quote)}"
+
+    def state_document(
+        self, activity_id: str, actor: dict[str, Any], registration: str, state_id: str
+    ) -> Any:
+        raw = self.state.states.get(
+            (activity_id, _agent_key(json.dumps(actor)), registration, state_id)
+        )
+        return json.loads(raw) if raw else None
 
     @property
     def last_cmi(self) -> dict[str, Any]:

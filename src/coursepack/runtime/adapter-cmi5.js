@@ -70,6 +70,24 @@
     function au() { return { id: activityId, objectType: "Activity" }; }
     function saveFlags(keepalive) { return client.putState(stateParams("coursepack.cmi5"), flags, keepalive); }
 
+    /* passed/failed judge the final assessment against LMS.LaunchData.masteryScore
+       when the LMS gives one (cmi5 9.3.4-5), else against the course's pass mark:
+       once per session, one passed per registration, and no failed after it. */
+    function judge(percent, passedByCourse) {
+      if (mode !== "Normal" || judged || flags.passed) { return; }
+      var scaled = Math.round(percent * 100) / 10000;
+      var mastery = typeof launch.masteryScore === "number" ? launch.masteryScore : null;
+      var passed = mastery !== null ? scaled >= mastery : passedByCourse;
+      var extensions = null;
+      if (mastery !== null) { extensions = {}; extensions[EXT + "masteryscore"] = mastery; }
+      statement(passed ? VERBS.passed : VERBS.failed, au(), {
+        cmi5: true, moveon: true, extensions: extensions,
+        result: { score: { scaled: scaled, raw: percent, min: 0, max: 100 }, success: passed, duration: elapsed() }
+      });
+      judged = true;
+      if (passed) { flags.passed = true; saveFlags(); }
+    }
+
     function fetchToken() {
       var stored = null;
       try { stored = window.sessionStorage.getItem(session); } catch (e) { stored = null; }
@@ -135,26 +153,16 @@
         statement(VERBS.answered, { id: target.base + "/question/" + key.id, objectType: "Activity",
           definition: target.questions[key.id] }, { parent: activityId, result: result });
       },
-      /* passed/failed judge the final assessment against LMS.LaunchData.masteryScore
-         when the LMS gives one (cmi5 9.3.4-5), else against the course's pass mark. */
       submitted: function (quiz, outcome) {
-        if (mode !== "Normal" || !quiz.assessment || judged) { return; }
-        var scaled = Math.round(outcome.percent * 100) / 10000;
-        var mastery = typeof launch.masteryScore === "number" ? launch.masteryScore : null;
-        var passed = mastery !== null ? scaled >= mastery : outcome.passed;
-        if (flags.passed) { return; }  /* one passed per registration, no failed after it */
-        var extensions = mastery !== null ? {} : null;
-        if (extensions) { extensions[EXT + "masteryscore"] = mastery; }
-        statement(passed ? VERBS.passed : VERBS.failed, au(), {
-          cmi5: true, moveon: true, extensions: extensions,
-          result: { score: { scaled: scaled, raw: outcome.percent, min: 0, max: 100 }, success: passed, duration: elapsed() }
-        });
-        judged = true;
-        if (passed) { flags.passed = true; saveFlags(); }
+        if (quiz.assessment) { judge(outcome.percent, outcome.passed); }
       },
       update: function (p) {
         this.progress = p;
-        if (mode !== "Normal" || flags.completed || !p.completed) { return; }
+        if (mode !== "Normal") { return; }
+        /* A pass that could not be reported in its own session (a failed was sent
+           there first) is reported at the start of the next one. */
+        if (p.passed === true && !flags.passed && p.score !== null) { judge(p.score, true); }
+        if (flags.completed || !p.completed) { return; }
         flags.completed = true;
         statement(VERBS.completed, au(), { cmi5: true, moveon: true, result: { completion: true, duration: elapsed() } });
         saveFlags();
