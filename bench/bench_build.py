@@ -64,7 +64,9 @@ def runtime_size() -> dict[str, int]:
         for package in result.packages:
             with zipfile.ZipFile(package.path) as archive:
                 payload = b"".join(
-                    archive.read(n) for n in sorted(archive.namelist()) if n.endswith((".js", ".css"))
+                    archive.read(n)
+                    for n in sorted(archive.namelist())
+                    if n.endswith((".js", ".css"))
                 )
             sizes[package.format] = len(gzip.compress(payload, compresslevel=9))
     return sizes

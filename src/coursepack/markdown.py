@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml as escape_html
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -77,10 +78,20 @@ class _Context:
         return Location(self.file, line, col)
 
 
-def _parser(allow_html: bool) -> MarkdownIt:
+def _parser(allow_html: bool, table_label: str) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
+    # A wide table scrolls inside its own box on a phone; a keyboard user must be
+    # able to reach and scroll it (WCAG 2.1.1), so the box is a labelled region.
+    label = escape_html(table_label)
+    md.add_render_rule(
+        "table_open",
+        lambda *_: (
+            f'<div class="cp-table" role="region" tabindex="0" aria-label="{label}"><table>\n'
+        ),
+    )
+    md.add_render_rule("table_close", lambda *_: "</table></div>\n")
     return md
 
 
@@ -150,15 +161,101 @@ def _rewrite_inline(tokens: list[Token], ctx: _Context, line: int | None) -> Non
             _rewrite_inline(token.children, ctx, line)
 
 
+# Link texts that say nothing out of context (WCAG 2.4.4), in the languages the
+# interface ships; compared after lower-casing and trimming punctuation.
+_VAGUE_LINKS = {
+    "click here", "here", "read more", "more", "link", "this link", "this page",
+    "cliquez ici", "cliquer ici", "ici", "lire la suite", "en savoir plus", "plus", "ce lien", "lien",
+}  # fmt: skip
+
+
 def _check_headings(tokens: list[Token], ctx: _Context) -> None:
+    """One h1 per page (the lesson title) and no skipped levels (WCAG 1.3.1)."""
+    level = 1
     for token in tokens:
-        if token.type == "heading_open" and token.tag == "h1":
-            line = token.map[0] if token.map else None
+        if token.type != "heading_open":
+            continue
+        line = token.map[0] if token.map else None
+        current = int(token.tag[1])
+        if current == 1:
             ctx.diagnostics.append(
                 warning(
                     ctx.location(line, "#"),
                     "CP405",
                     "the lesson title is the page's only h1: start sections at '##'",
+                )
+            )
+        elif current > level + 1:
+            ctx.diagnostics.append(
+                warning(
+                    ctx.location(line, "#"),
+                    "CP407",
+                    f"heading level {current} follows level {level}: do not skip levels",
+                )
+            )
+        level = current
+
+
+def _check_tables(tokens: list[Token], ctx: _Context) -> None:
+    """A data table needs header cells that say what each column holds."""
+    for index, token in enumerate(tokens):
+        if token.type != "thead_open":
+            continue
+        texts = []
+        for inner in tokens[index:]:
+            if inner.type == "thead_close":
+                break
+            if inner.type == "inline":
+                texts.append(inner.content.strip())
+        if not any(texts):
+            line = token.map[0] if token.map else None
+            ctx.diagnostics.append(
+                warning(
+                    ctx.location(line, "|"), "CP408", "table without header text: name each column"
+                )
+            )
+
+
+def _check_link_texts(tokens: list[Token], ctx: _Context, line: int | None) -> None:
+    for index, token in enumerate(tokens):
+        if token.type != "link_open":
+            continue
+        text = ""
+        for inner in tokens[index + 1 :]:
+            if inner.type == "link_close":
+                break
+            text += inner.content
+        spoken = text.strip().strip(".:!…").casefold()
+        href = str(token.attrGet("href") or "")
+        if not spoken:
+            ctx.diagnostics.append(
+                warning(ctx.location(line, href), "CP406", f"link to '{href}' has no text")
+            )
+        elif spoken in _VAGUE_LINKS:
+            ctx.diagnostics.append(
+                warning(
+                    ctx.location(line, text.strip()),
+                    "CP406",
+                    f"link text '{text.strip()}' does not say where it leads",
+                )
+            )
+
+
+def _check_media(tokens: list[Token], ctx: _Context) -> None:
+    """Video in raw HTML needs captions (WCAG 1.2.2): a <track kind="captions">."""
+    # Inline HTML tokens have no line map of their own: use their paragraph's.
+    located = [(t, top.map) for top in tokens for t in (top, *(top.children or []))]
+    for token, block_map in located:
+        if token.type not in {"html_block", "html_inline"} or "<video" not in token.content.lower():
+            continue
+        html = token.content.lower()
+        if 'kind="captions"' not in html and 'kind="subtitles"' not in html:
+            line = block_map[0] if block_map else None
+            ctx.diagnostics.append(
+                warning(
+                    ctx.location(line, "<video"),
+                    "CP409",
+                    'video without captions: add <track kind="captions" src="….vtt" srclang="…">',
                 )
             )
 
@@ -172,6 +269,7 @@ def render_markdown(
     allow_html: bool = False,
     lesson_anchors: Mapping[Path, str] | None = None,
     inline: bool = False,
+    table_label: str = "Table",
 ) -> tuple[RenderedMarkdown, list[Diagnostic]]:
     ctx = _Context(
         course_root=course_root,
@@ -180,13 +278,17 @@ def render_markdown(
         source_lines=text.splitlines(),
         lesson_anchors=lesson_anchors or {},
     )
-    md = _parser(allow_html)
+    md = _parser(allow_html, table_label)
     tokens = md.parseInline(text) if inline else md.parse(text)
     for token in tokens:
         if token.type == "inline":
-            _rewrite_inline(token.children or [], ctx, token.map[0] if token.map else None)
+            line = token.map[0] if token.map else None
+            _check_link_texts(token.children or [], ctx, line)
+            _rewrite_inline(token.children or [], ctx, line)
     if not inline:
         _check_headings(tokens, ctx)
+        _check_tables(tokens, ctx)
+        _check_media(tokens, ctx)
     html: str = md.renderer.render(tokens, md.options, {})
     if allow_html:
         html = _sanitise(html)

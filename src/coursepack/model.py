@@ -335,6 +335,31 @@ class Tracking(Node):
     )
 
 
+HexColour = Annotated[
+    str,
+    StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$"),
+    Field(description="A colour as #rrggbb."),
+]
+
+
+class Colours(Node):
+    """Theme colours; every text/background pair is checked for 4.5:1 contrast."""
+
+    accent: HexColour | None = Field(
+        default=None, description="Links, buttons, focus of attention."
+    )
+    accent_text: HexColour | None = Field(default=None, description="Text on accent buttons.")
+    text: HexColour | None = None
+    background: HexColour | None = None
+    muted: HexColour | None = Field(default=None, description="Secondary text.")
+    surface: HexColour | None = Field(default=None, description="Header, panels and table heads.")
+
+
+class Branding(Node):
+    logo: RelativePath | None = Field(default=None, description="An image shown beside the title.")
+    colours: Colours = Field(default_factory=Colours)
+
+
 class ModuleEntry(Node):
     id: Identifier
     title: NonEmptyText
@@ -354,6 +379,7 @@ class CourseConfig(Node):
     authors: list[NonEmptyText] = Field(default_factory=list)
     licence: str | None = Field(default=None, description="SPDX identifier, e.g. CC-BY-SA-4.0.")
     theme: str = Field(default="default", description="A theme name or a path to a theme folder.")
+    branding: Branding = Field(default_factory=Branding)
     base_iri: BaseIri | None = Field(
         default=None,
         description="xAPI and cmi5: the absolute IRI under which the course's activity ids are made "

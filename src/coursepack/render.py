@@ -8,14 +8,16 @@ rendered fragments with the theme's templates.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from markupsafe import Markup
 
-from coursepack.diagnostics import Diagnostic, Location
+from coursepack.colours import contrast
+from coursepack.diagnostics import Diagnostic, Location, error
 from coursepack.markdown import ASSET_PREFIX, render_markdown
 from coursepack.model import (
     Course,
@@ -31,11 +33,13 @@ from coursepack.model import (
     SingleChoice,
     TrueFalse,
 )
+from coursepack.paths import exists_exact
 from coursepack.state import NUMERIC_MAX_LENGTH
 from coursepack.theme import Theme, resolve_theme
 from coursepack.ui import strings_for
 
 LAUNCH_PAGE = "index.html"
+BRANDING_CSS = "theme/branding.css"
 RUNTIME_DIR = "runtime"
 
 
@@ -109,6 +113,8 @@ class RenderedCourse:
     quizzes: tuple[RenderedQuiz, ...]
     steps: tuple[Step, ...]
     assets: Mapping[str, Path]  # package path -> source file
+    generated: Mapping[str, bytes]  # package path -> content made by the build (branding CSS)
+    logo: str | None
     runtime_data: Mapping[str, Any]
 
     def page(self, target: TargetPage) -> bytes:
@@ -136,7 +142,9 @@ class RenderedCourse:
             t=strings_for(config.language),
             target=target,
             runtime_json=Markup(_script_json({**self.runtime_data, "target": dict(target.data)})),
-            theme_files=[path for path in self.theme_static() if path.endswith(".css")],
+            theme_files=[path for path in self.theme_static() if path.endswith(".css")]
+            + [path for path in self.generated if path.endswith(".css")],
+            logo=self.logo,
         )
         return html.encode("utf-8")
 
@@ -159,6 +167,7 @@ class _Renderer:
     anchors: dict[Path, str]
     diagnostics: list[Diagnostic]
     assets: set[str]
+    table_label: str = "Table"
 
     def block(self, text: str, file: Path, line: int, *, allow_html: bool = False) -> Markup:
         rendered, found = render_markdown(
@@ -168,6 +177,7 @@ class _Renderer:
             first_line=line,
             allow_html=allow_html,
             lesson_anchors=self.anchors,
+            table_label=self.table_label,
         )
         self.diagnostics.extend(found)
         self.assets.update(rendered.assets)
@@ -272,10 +282,83 @@ def check_lessons(course_root: Path, lessons: Sequence[Lesson]) -> list[Diagnost
     return renderer.diagnostics
 
 
+# Text/background pairs of the theme that must reach 4.5:1 (WCAG 1.4.3).
+CONTRAST_PAIRS = [
+    ("text", "background"),
+    ("muted", "background"),
+    ("accent", "background"),
+    ("accent_text", "accent"),
+    ("text", "surface"),
+    ("muted", "surface"),
+    ("accent", "surface"),
+]
+_CUSTOM_PROPERTY = re.compile(r"--cp-([a-z-]+):\s*(#[0-9A-Fa-f]{6})\s*;")
+
+
+def theme_colours(theme: Theme) -> dict[str, str]:
+    """The colours the theme's CSS declares (--cp-accent-text -> accent_text)."""
+    colours: dict[str, str] = {}
+    for package_path, source in theme.static_files().items():
+        if package_path.endswith(".css"):
+            for name, value in _CUSTOM_PROPERTY.findall(source.read_text("utf-8")):
+                colours[name.replace("-", "_")] = value.lower()
+    return colours
+
+
+def branding(course: Course, theme: Theme) -> tuple[dict[str, bytes], str | None, list[Diagnostic]]:
+    """The course's colours as a CSS file, its logo, and contrast problems (CP801)."""
+    config = course.config.branding
+    chosen = {k: v for k, v in config.colours.model_dump(exclude={"source"}).items() if v}
+    problems: list[Diagnostic] = []
+    where = config.colours.source or config.source or course.config.source or Location(course.root)
+    effective = {**theme_colours(theme), **chosen}
+    for foreground, background in CONTRAST_PAIRS:
+        if foreground not in effective or background not in effective:
+            continue
+        if foreground not in chosen and background not in chosen:
+            continue
+        ratio = contrast(effective[foreground], effective[background])
+        if ratio < 4.5:
+            problems.append(
+                error(
+                    where,
+                    "CP801",
+                    f"colour {foreground} {effective[foreground]} on {background} "
+                    f"{effective[background]} has a contrast of {ratio:.2f}:1; WCAG AA needs 4.5:1",
+                )
+            )
+    files: dict[str, bytes] = {}
+    if chosen:
+        lines = [
+            f"  --cp-{name.replace('_', '-')}: {value};" for name, value in sorted(chosen.items())
+        ]
+        files[BRANDING_CSS] = (":root {\n" + "\n".join(lines) + "\n}\n").encode()
+    logo = None
+    if config.logo is not None:
+        relative = PurePosixPath(config.logo)
+        if (
+            relative.is_absolute()
+            or ".." in relative.parts
+            or not exists_exact(course.root, relative)
+        ):
+            problems.append(
+                error(
+                    where if config.source is None else config.source,
+                    "CP202",
+                    f"file not found: '{config.logo}'",
+                )
+            )
+        else:
+            logo = f"{ASSET_PREFIX}/{relative.as_posix()}"
+    return files, logo, problems
+
+
 def render_course(course: Course) -> tuple[RenderedCourse, list[Diagnostic]]:
     theme = resolve_theme(course.root, course.config.theme)
     anchors = {lesson.path.resolve(): lesson.id for lesson in course.lessons()}
-    renderer = _Renderer(course.root, anchors, [], set())
+    renderer = _Renderer(
+        course.root, anchors, [], set(), strings_for(course.config.language)["table"]
+    )
     pass_mark = course.config.tracking.pass_mark
     lessons: list[RenderedLesson] = []
     quizzes: list[RenderedQuiz] = []
@@ -294,6 +377,10 @@ def render_course(course: Course) -> tuple[RenderedCourse, list[Diagnostic]]:
         lessons.append(renderer.lesson(lesson, None, required=False))
         steps.append(Step("lesson", lesson.id, lesson.title, None))
 
+    generated, logo, problems = branding(course, theme)
+    renderer.diagnostics.extend(problems)
+    if logo is not None:
+        renderer.assets.add(logo.removeprefix(ASSET_PREFIX + "/"))
     assets = {
         f"{ASSET_PREFIX}/{relative}": course.root / relative for relative in sorted(renderer.assets)
     }
@@ -304,6 +391,8 @@ def render_course(course: Course) -> tuple[RenderedCourse, list[Diagnostic]]:
         quizzes=tuple(quizzes),
         steps=tuple(steps),
         assets=assets,
+        generated=generated,
+        logo=logo,
         runtime_data=runtime_data(
             course,
             steps,

@@ -24,6 +24,9 @@ def by_id(element_id: str) -> str:
 
 
 def go_to(frame: Frame, step_id: str) -> None:
+    """Through the contents menu, opening it first where it is collapsed (phones)."""
+    if frame.is_visible(".cp-menu-toggle"):
+        frame.click(".cp-menu-toggle")
     frame.click(f'#cp-toc [data-step-link="{step_id}"]')
     frame.wait_for_selector(f"{by_id(step_id)}.cp-current")
 

@@ -754,7 +754,17 @@
       player.bind();
       var fromHash = player.indexOf(decodeURIComponent((window.location.hash || "").slice(1)));
       player.show(player.adapter || fromHash < 0 ? player.at : fromHash, false);
-      document.body.setAttribute("data-cp-ready", "true");
+      /* Hiding the other pages moves Chrome's sequential focus starting point to
+         the end of the document; put it back at the top so the first Tab reaches
+         the skip link (WCAG 2.4.1, 2.4.3). */
+      setTimeout(function () {
+        var top = byId("cp-top");
+        if (top && (!document.activeElement || document.activeElement === document.body)) {
+          top.focus({ preventScroll: true });
+          top.blur();
+        }
+        document.body.setAttribute("data-cp-ready", "true");
+      }, 0);
     });
   }
 

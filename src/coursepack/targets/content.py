@@ -21,4 +21,5 @@ def content_files(rendered: RenderedCourse, page: TargetPage) -> dict[str, bytes
         files[package_path] = source.read_bytes()
     for package_path, source in rendered.assets.items():
         files[package_path] = source.read_bytes()
+    files.update(rendered.generated)
     return dict(sorted(files.items()))
