@@ -68,8 +68,12 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {p.format: unpack(p.path, root / p.format) for p in result.packages}
 
 
-def open_page(browser: Browser, url: str) -> tuple[Page, Frame, list[str]]:
+def open_page(
+    browser: Browser, url: str, requests: list[str] | None = None
+) -> tuple[Page, Frame, list[str]]:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    if requests is not None:
+        page.on("request", lambda request: requests.append(request.url))
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(url)
@@ -114,7 +118,10 @@ def test_xapi_complete_and_pass_statements_reach_the_lrs(
 ) -> None:
     registration = str(uuid.uuid4())
     lms.serve_package(packages["xapi"])
-    page, frame, errors = open_page(chromium, lms.xapi_launch(ACTOR, registration, COURSE_IRI))
+    requests: list[str] = []
+    page, frame, errors = open_page(
+        chromium, lms.xapi_launch(ACTOR, registration, COURSE_IRI), requests
+    )
     read_every_page(frame)
     for quiz in course.quizzes():
         take_quiz(frame, quiz)
@@ -165,6 +172,16 @@ def test_xapi_complete_and_pass_statements_reach_the_lrs(
         == []
     )
     assert errors == []
+    # Network log: only the package's own files and the LRS endpoint.
+    assert (
+        requests
+        and [
+            u
+            for u in requests
+            if not u.startswith((f"{lms.origin}/content/", f"{lms.origin}/xapi/"))
+        ]
+        == []
+    )
 
 
 def test_xapi_resumes_after_reload_from_the_state_api(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from lxml import etree
 
-from coursepack.validate.engine import Context
+from coursepack.validate.engine import Context, split_url
 from coursepack.validate.tincan import is_absolute_iri
 
 CMI5 = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
@@ -83,7 +83,7 @@ def check_au(ctx: Context, name: str, au: etree._Element) -> None:
     if not url:
         ctx.add("C4", f"au {au.get('id')!r} has no url", name, line)
     else:
-        parts = urlsplit(url)
+        parts = split_url(url)
         if not parts.scheme:
             ctx.resolve(parts.path, "", name, line, code="C4")
         reserved = {k for k, _ in parse_qsl(parts.query, keep_blank_values=True)} & RESERVED

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from lxml import etree
 
@@ -34,6 +34,15 @@ JUNK = re.compile(
 SAFE_NAME = re.compile(r"^[A-Za-z0-9._\-/]+$")
 BOMB_RATIO = 100
 BOMB_TOTAL = 2 * 1024**3
+
+
+def split_url(value: str) -> SplitResult:
+    """urlsplit that never raises: a malformed URL (e.g. an unclosed IPv6 '[')
+    reads as a relative path, which the reference checks then report."""
+    try:
+        return urlsplit(value)
+    except ValueError:
+        return SplitResult("", "", value, "", "")
 
 
 @dataclass(frozen=True)
@@ -101,7 +110,7 @@ class Context:
         self, href: str, base: str, member: str, line: int | None, code: str = "Z7"
     ) -> str | None:
         """Check a reference inside the package (Z7); return the entry name if it exists."""
-        parts = urlsplit(href)
+        parts = split_url(href)
         if parts.scheme or parts.netloc:
             return None
         target = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
@@ -291,7 +300,6 @@ def _only_wrapping_folders(names: set[str], descriptor: str) -> bool:
 
 
 def validate_source(source: Source, options: Options) -> PackageReport:
-    from coursepack.validate import cmi5, scorm, tincan
 
     report = PackageReport(path=source.label, kind="unknown")
     ctx = Context(source=source, options=options, report=report)
@@ -299,6 +307,17 @@ def validate_source(source: Source, options: Options) -> PackageReport:
     descriptor = detect(ctx)
     if descriptor is None:
         return report
+    try:
+        check_descriptor(ctx, descriptor)
+    except Exception as exc:  # a validator bug must not end a CI run in a traceback
+        ctx.add("V1", f"the validator failed on '{descriptor}': {type(exc).__name__}: {exc}", descriptor)
+    return report
+
+
+def check_descriptor(ctx: Context, descriptor: str) -> None:
+    from coursepack.validate import cmi5, scorm, tincan
+
+    report = ctx.report
     base = posixpath.dirname(descriptor)
     root = ctx.read_xml(descriptor)
     if posixpath.basename(descriptor) == "imsmanifest.xml":
@@ -313,7 +332,6 @@ def validate_source(source: Source, options: Options) -> PackageReport:
         report.kind = "xapi"
         if root is not None:
             tincan.check(ctx, descriptor, root, base)
-    return report
 
 
 def validate_path(path: Path, options: Options) -> PackageReport:

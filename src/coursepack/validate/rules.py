@@ -53,6 +53,7 @@ _RULES = [
     Rule("X3", E, "XML encoding is not UTF-8", "save the file as UTF-8 (Moodle's parser refuses UTF-16)", moodle=True),
     Rule("X4", W, "character or entity reference", "write the literal UTF-8 character instead", moodle=True),
     Rule("X6", E, "descriptor too large", "a manifest of this size is not a real manifest"),
+    Rule("V1", E, "the validator failed", "a coursepack bug: please report it with the package"),
     # ------------------------------------------------------------- SCORM 1.2
     Rule("S12-1", E, "root is not an IMS CP 1.1.2 manifest with an identifier", "use <manifest identifier=…> in the imscp_rootv1p1p2 namespace"),
     Rule("S12-2", E, "schema/schemaversion", "write <schema>ADL SCORM</schema><schemaversion>1.2</schemaversion>"),

@@ -3,11 +3,11 @@ structure is checked in code (TC9)."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from lxml import etree
 
-from coursepack.validate.engine import Context
+from coursepack.validate.engine import Context, split_url
 from coursepack.validate.rules import Level
 
 TINCAN = "http://projecttincan.com/tincan.xsd"
@@ -22,7 +22,7 @@ def _line(element: etree._Element) -> int | None:
 
 
 def is_absolute_iri(value: str) -> bool:
-    parts = urlsplit(value)
+    parts = split_url(value)
     return bool(parts.scheme) and (bool(parts.netloc) or parts.scheme in {"urn", "tag", "mailto"})
 
 
@@ -70,7 +70,7 @@ def check(ctx: Context, name: str, root: etree._Element, base: str) -> None:
 
 def check_launch(ctx: Context, name: str, launch: etree._Element, base: str) -> None:
     url = (launch.text or "").strip()
-    parts = urlsplit(url)
+    parts = split_url(url)
     if not url:
         ctx.add("TC5", "<launch> is empty", name, _line(launch))
         return
