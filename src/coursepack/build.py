@@ -39,8 +39,47 @@ class BuildResult:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def package_name(course: Course, fmt: str) -> str:
-    return f"{course.id}-{course.config.version}-{fmt}.zip"
+def package_name(course: Course, fmt: str, language: str | None = None) -> str:
+    middle = f"-{language}" if language else ""
+    return f"{course.id}-{course.config.version}{middle}-{fmt}.zip"
+
+
+def languages_for(course: Course, requested: Sequence[str] | None) -> list[str | None]:
+    """None: the source language only, named as before; else the named languages
+    ('all': the source and every translation file in locale/)."""
+    from coursepack.i18n.apply import available_languages
+
+    if not requested:
+        return [None]
+    source = course.config.language
+    if list(requested) == ["all"]:
+        return [source, *[lang for lang in available_languages(course.root) if lang != source]]
+    return list(dict.fromkeys(requested))
+
+
+def localise(
+    rendered: RenderedCourse, language: str
+) -> tuple[RenderedCourse | None, list[Diagnostic]]:
+    """The course rendered in another language, from locale/<language>.po or .xlf."""
+    from coursepack.i18n.apply import LOCALE_DIR, translate, translation_path
+
+    course = rendered.course
+    if language == course.config.language:
+        return rendered, []
+    if translation_path(course.root, language) is None:
+        where = course.config.source or Location(course.root / "course.yml")
+        return None, [
+            error(
+                where,
+                "CP905",
+                f"no translation file {LOCALE_DIR}/{language}.po or .xlf (coursepack i18n extract --lang {language})",
+            )
+        ]
+    translated = translate(course, language)
+    if has_errors(translated.diagnostics):
+        return None, translated.diagnostics
+    localised, found = render_course(translated.course, translated.ui)
+    return localised, [*translated.diagnostics, *found]
 
 
 def prepare(course_dir: Path) -> tuple[RenderedCourse | None, list[Diagnostic]]:
@@ -99,6 +138,7 @@ def build(
     *,
     strict: bool = False,
     progress: Progress | None = None,
+    languages: Sequence[str] | None = None,
 ) -> BuildResult:
     report = progress or (lambda _message: None)
     course_root = course_dir.resolve()
@@ -110,6 +150,13 @@ def build(
     if rendered is None or has_errors(diagnostics, strict=strict):
         raise CourseError(diagnostics)
     diagnostics = list(diagnostics)
+    variants: list[tuple[str | None, RenderedCourse]] = []
+    for language in languages_for(rendered.course, languages):
+        report(f"rendering {language or rendered.course.config.language}")
+        localised, found = localise(rendered, language) if language else (rendered, [])
+        diagnostics.extend(found)
+        if localised is not None:
+            variants.append((language, localised))
     targets = [get_target(fmt) for fmt in formats]
     for target in targets:
         diagnostics.extend(target.check(rendered.course))
@@ -119,13 +166,14 @@ def build(
     when = build_time()
     staged: dict[Path, bytes] = {}
     built: list[BuiltPackage] = []
-    for fmt, target in zip(formats, targets, strict=True):
-        report(f"packaging {target.LABEL}")
-        files = target.build(rendered)
-        data = zip_bytes(files, when)
-        path = out / package_name(rendered.course, fmt)
-        self_check(path.name, data)
-        staged[path] = data
-        built.append(BuiltPackage(format=fmt, path=path, size=len(data), files=len(files)))
+    for language, variant in variants:
+        for fmt, target in zip(formats, targets, strict=True):
+            report(f"packaging {target.LABEL} {language or ''}".strip())
+            files = target.build(variant)
+            data = zip_bytes(files, when)
+            path = out / package_name(variant.course, fmt, language)
+            self_check(path.name, data)
+            staged[path] = data
+            built.append(BuiltPackage(format=fmt, path=path, size=len(data), files=len(files)))
     write_all(staged)
-    return BuildResult(packages=tuple(built), diagnostics=tuple(diagnostics))
+    return BuildResult(packages=tuple(built), diagnostics=tuple(sorted_unique(diagnostics)))

@@ -77,6 +77,12 @@ def build(
         "dist"
     ),
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang", help="Comma-separated languages, or 'all' (source + locale/ files)."
+        ),
+    ] = "",
 ) -> None:
     """Build packages of a course into the output folder."""
     from coursepack.build import build as run_build
@@ -85,7 +91,10 @@ def build(
     try:
         chosen = parse_formats(formats)
         with _progress() as report:
-            result = run_build(course_dir, chosen, out, strict=strict, progress=report)
+            languages = [part.strip() for part in lang.split(",") if part.strip()] or None
+            result = run_build(
+                course_dir, chosen, out, strict=strict, progress=report, languages=languages
+            )
     except CoursepackError as exc:
         _fail(exc)
     _print_diagnostics(result.diagnostics)
@@ -234,6 +243,80 @@ def init(
         _fail(exc)
     typer.echo(f"created {_shown(directory)} ({len(written)} files); build it with:")
     typer.echo(f"  coursepack build {_shown(directory)}")
+
+
+i18n = typer.Typer(help="Translate a course with PO or XLIFF files.", no_args_is_help=True)
+app.add_typer(i18n, name="i18n")
+
+
+class _TranslationFormat(StrEnum):
+    po = "po"
+    xliff = "xliff"
+
+
+@i18n.command("extract")
+def i18n_extract(
+    course_dir: Annotated[Path, typer.Argument(help="The course folder.")] = Path("course"),
+    lang: Annotated[str, typer.Option("--lang", help="The target language (BCP 47).")] = "en",
+    file_format: Annotated[
+        _TranslationFormat, typer.Option("--format", help="PO (gettext) or XLIFF 2.0.")
+    ] = _TranslationFormat.po,
+) -> None:
+    """Write locale/LANG.po (or .xlf) with every translatable text of the course."""
+    from coursepack.i18n.workflow import extract
+
+    try:
+        path, count = extract(course_dir, lang, file_format.value)
+    except CoursepackError as exc:
+        _fail(exc)
+    typer.echo(f"{_shown(path)}: {count} units to translate")
+
+
+@i18n.command("update")
+def i18n_update(
+    course_dir: Annotated[Path, typer.Argument(help="The course folder.")] = Path("course"),
+    lang: Annotated[
+        str, typer.Option("--lang", help="Only these languages (comma-separated).")
+    ] = "",
+) -> None:
+    """Merge source changes into the translation files (changed units need review)."""
+    from coursepack.i18n.workflow import update
+
+    try:
+        reports = update(course_dir, [p.strip() for p in lang.split(",") if p.strip()] or None)
+    except CoursepackError as exc:
+        _fail(exc)
+    for r in reports:
+        typer.echo(
+            f"{_shown(r.path)}: {r.kept} kept, {r.review} to review, {r.new} new, {r.dropped} dropped"
+        )
+
+
+@i18n.command("status")
+def i18n_status(
+    course_dir: Annotated[Path, typer.Argument(help="The course folder.")] = Path("course"),
+    min_coverage: Annotated[
+        float, typer.Option("--min-coverage", help="Fail (exit 1) below this percentage.")
+    ] = 0.0,
+) -> None:
+    """Translated, to-review and missing units per language."""
+    from coursepack.i18n.workflow import status
+
+    try:
+        figures = status(course_dir)
+    except CoursepackError as exc:
+        _fail(exc)
+    for c in figures:
+        typer.echo(
+            f"{c.language}: {c.translated}/{c.total} translated ({c.percent:.1f} %), "
+            f"{c.review} to review, {c.missing} missing"
+        )
+    low = [c.language for c in figures if c.percent < min_coverage]
+    if low:
+        typer.echo(
+            f"coursepack: error: below {min_coverage:g} % coverage: {', '.join(low)}", err=True
+        )
+        raise typer.Exit(1)
 
 
 def _shown(path: Path) -> str:

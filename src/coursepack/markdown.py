@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml as escape_html
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -270,6 +271,7 @@ def render_markdown(
     lesson_anchors: Mapping[Path, str] | None = None,
     inline: bool = False,
     table_label: str = "Table",
+    translations: Mapping[str, str] | None = None,
 ) -> tuple[RenderedMarkdown, list[Diagnostic]]:
     ctx = _Context(
         course_root=course_root,
@@ -279,6 +281,8 @@ def render_markdown(
         lesson_anchors=lesson_anchors or {},
     )
     md = _parser(allow_html, table_label)
+    if translations:
+        md.core.ruler.before("inline", "coursepack_translate", _translator(translations))
     tokens = md.parseInline(text) if inline else md.parse(text)
     for token in tokens:
         if token.type == "inline":
@@ -293,6 +297,31 @@ def render_markdown(
     if allow_html:
         html = _sanitise(html)
     return RenderedMarkdown(html=html, assets=frozenset(ctx.assets)), ctx.diagnostics
+
+
+def _translator(translations: Mapping[str, str]) -> Callable[[StateCore], None]:
+    """A core rule that swaps each block's inline Markdown for its translation
+    before inline parsing, so the translation is rendered (and escaped) exactly
+    as source text would be."""
+
+    def translate(state: StateCore) -> None:
+        for token in state.tokens:
+            if token.type == "inline" and token.content in translations:
+                token.content = translations[token.content]
+
+    return translate
+
+
+def link_targets(text: str) -> list[str]:
+    """The link and image targets of inline Markdown, which a translation must keep."""
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    targets = []
+    for token in md.parseInline(text)[0].children or []:
+        if token.type == "link_open":
+            targets.append(str(token.attrGet("href")))
+        elif token.type == "image":
+            targets.append(str(token.attrGet("src")))
+    return sorted(targets)
 
 
 def _sanitise(html: str) -> str:

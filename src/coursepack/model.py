@@ -18,8 +18,8 @@ files together; it is built by :mod:`coursepack.loader`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
@@ -403,6 +403,8 @@ class Lesson:
     body: str
     path: Path
     body_line: int  # 1-based line of the first body line in the file
+    # Inline Markdown of a block -> its translation (see coursepack.i18n.apply).
+    translations: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def id(self) -> str:

@@ -36,7 +36,7 @@ from coursepack.model import (
 from coursepack.paths import exists_exact
 from coursepack.state import NUMERIC_MAX_LENGTH
 from coursepack.theme import Theme, resolve_theme
-from coursepack.ui import strings_for
+from coursepack.ui import direction, strings_for
 
 LAUNCH_PAGE = "index.html"
 BRANDING_CSS = "theme/branding.css"
@@ -115,6 +115,7 @@ class RenderedCourse:
     assets: Mapping[str, Path]  # package path -> source file
     generated: Mapping[str, bytes]  # package path -> content made by the build (branding CSS)
     logo: str | None
+    strings: Mapping[str, str]  # interface strings, in the course's language
     runtime_data: Mapping[str, Any]
 
     def page(self, target: TargetPage) -> bytes:
@@ -139,7 +140,8 @@ class RenderedCourse:
             assessment=quizzes[self.course.assessment.id] if self.course.assessment else None,
             appendix=[lessons[lesson.id] for lesson in self.course.appendix],
             steps=self.steps,
-            t=strings_for(config.language),
+            t=self.strings,
+            direction=direction(config.language),
             target=target,
             runtime_json=Markup(_script_json({**self.runtime_data, "target": dict(target.data)})),
             theme_files=[path for path in self.theme_static() if path.endswith(".css")]
@@ -169,7 +171,15 @@ class _Renderer:
     assets: set[str]
     table_label: str = "Table"
 
-    def block(self, text: str, file: Path, line: int, *, allow_html: bool = False) -> Markup:
+    def block(
+        self,
+        text: str,
+        file: Path,
+        line: int,
+        *,
+        allow_html: bool = False,
+        translations: Mapping[str, str] | None = None,
+    ) -> Markup:
         rendered, found = render_markdown(
             text,
             course_root=self.course_root,
@@ -178,6 +188,7 @@ class _Renderer:
             allow_html=allow_html,
             lesson_anchors=self.anchors,
             table_label=self.table_label,
+            translations=translations,
         )
         self.diagnostics.extend(found)
         self.assets.update(rendered.assets)
@@ -205,7 +216,11 @@ class _Renderer:
             title=lesson.title,
             summary=lesson.meta.summary,
             html=self.block(
-                lesson.body, lesson.path, lesson.body_line, allow_html=lesson.meta.allow_html
+                lesson.body,
+                lesson.path,
+                lesson.body_line,
+                allow_html=lesson.meta.allow_html,
+                translations=lesson.translations,
             ),
             module_id=module_id,
             required=required,
@@ -353,12 +368,14 @@ def branding(course: Course, theme: Theme) -> tuple[dict[str, bytes], str | None
     return files, logo, problems
 
 
-def render_course(course: Course) -> tuple[RenderedCourse, list[Diagnostic]]:
+def render_course(
+    course: Course, ui: Mapping[str, str] | None = None
+) -> tuple[RenderedCourse, list[Diagnostic]]:
+    """``ui`` holds translated interface strings (a translation file's ui.* units)."""
     theme = resolve_theme(course.root, course.config.theme)
     anchors = {lesson.path.resolve(): lesson.id for lesson in course.lessons()}
-    renderer = _Renderer(
-        course.root, anchors, [], set(), strings_for(course.config.language)["table"]
-    )
+    strings = strings_for(course.config.language, ui)
+    renderer = _Renderer(course.root, anchors, [], set(), strings["table"])
     pass_mark = course.config.tracking.pass_mark
     lessons: list[RenderedLesson] = []
     quizzes: list[RenderedQuiz] = []
@@ -393,10 +410,12 @@ def render_course(course: Course) -> tuple[RenderedCourse, list[Diagnostic]]:
         assets=assets,
         generated=generated,
         logo=logo,
+        strings=strings,
         runtime_data=runtime_data(
             course,
             steps,
             pass_mark,
+            strings,
             {
                 q.id: " ".join(q.prompt.striptags().split())
                 for quiz in quizzes
@@ -438,7 +457,11 @@ def answer_key(question: Question, prompt_text: str) -> dict[str, Any]:
 
 
 def runtime_data(
-    course: Course, steps: list[Step], pass_mark: int, prompts: Mapping[str, str]
+    course: Course,
+    steps: list[Step],
+    pass_mark: int,
+    strings: Mapping[str, str],
+    prompts: Mapping[str, str],
 ) -> dict[str, Any]:
     config = course.config
     tracking = config.tracking
@@ -475,5 +498,5 @@ def runtime_data(
         "steps": [{"kind": s.kind, "id": s.id, "module": s.module_id} for s in steps],
         "required": [lesson.id for lesson in course.required_lessons],
         "quizzes": quizzes,
-        "strings": dict(strings_for(config.language)),
+        "strings": dict(strings),
     }

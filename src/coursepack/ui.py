@@ -107,8 +107,24 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
 }
 
 
-def strings_for(language: str) -> Mapping[str, str]:
+BUILT_IN_LANGUAGES = frozenset(_STRINGS)
+
+
+def strings_for(language: str, overrides: Mapping[str, str] | None = None) -> Mapping[str, str]:
+    """Built-in strings for the language (English where it has none), then a
+    translation file's ``ui.*`` units."""
     primary = language.split("-")[0].lower()
     base = dict(_STRINGS["en"])
     base.update(_STRINGS.get(primary, {}))
+    base.update(overrides or {})
     return base
+
+
+def direction(language: str) -> str:
+    """'rtl' or 'ltr', from the CLDR data Babel ships."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return "rtl" if Locale.parse(language, sep="-").text_direction == "rtl" else "ltr"
+    except (ValueError, UnknownLocaleError):
+        return "ltr"

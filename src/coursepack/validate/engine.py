@@ -310,7 +310,9 @@ def validate_source(source: Source, options: Options) -> PackageReport:
     try:
         check_descriptor(ctx, descriptor)
     except Exception as exc:  # a validator bug must not end a CI run in a traceback
-        ctx.add("V1", f"the validator failed on '{descriptor}': {type(exc).__name__}: {exc}", descriptor)
+        ctx.add(
+            "V1", f"the validator failed on '{descriptor}': {type(exc).__name__}: {exc}", descriptor
+        )
     return report
 
 

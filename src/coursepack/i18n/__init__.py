@@ -1,0 +1,1 @@
+"""Translation: extracting units, PO and XLIFF files, applying translations."""
