@@ -471,3 +471,39 @@ def test_explain_lists_exactly_the_elements_a_complete_run_writes(
     assert written == explained
     calls = {r.element for r in rows if not r.element.startswith("cmi.")}
     assert calls == set(session.methods()) - {"LMSGetValue", "GetValue", "LMSSetValue", "SetValue"}
+
+
+# -------------------------------------------------------------- English course
+
+
+@pytest.fixture(scope="module")
+def english_unpacked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("english")
+    result = build(COURSE, ["scorm12", "scorm2004"], root / "dist", languages=["en"])
+    return {p.format: unpack(p.path, root / p.format) for p in result.packages}
+
+
+@pytest.mark.parametrize("standard", STANDARDS)
+def test_english_flagship_complete_and_pass(
+    standard: str,
+    chromium: Browser,
+    lms: Lms,
+    english_unpacked: dict[str, Path],
+    flagship_course: Course,
+) -> None:
+    session = open_session(chromium, lms, english_unpacked[standard])
+    assert session.frame.evaluate("() => document.documentElement.lang") == "en"
+    assert session.frame.text_content(".cp-current h1") == "Young people in the Wikimedia movement"
+    assert session.frame.text_content(".cp-next") == "Next"
+    complete_course(session, flagship_course)
+    session.save_and_exit()
+    data = session.cmi()
+    if standard == "scorm12":
+        assert (data["core"]["lesson_status"], data["core"]["score"]["raw"]) == ("passed", "100")
+    else:
+        assert (data["completion_status"], data["success_status"], data["score"]["raw"]) == (
+            "completed",
+            "passed",
+            "100",
+        )
+    assert_clean_session(session)

@@ -251,6 +251,8 @@ def test_100000_entries_and_a_bomb_stay_within_memory_and_time(tmp_path: Path) -
         check=True,
     )
     measured = json.loads(result.stdout)
-    assert measured["peak_kb"] < 200 * 1024
-    assert measured["many.zip"][0] < 10 and "S12-14" in measured["many.zip"][1]
-    assert measured["bomb.zip"][0] < 2 and "Z12" in measured["bomb.zip"][1]
+    # Measured alone: about 3 s and 130 MB for 100,000 entries; the bounds leave
+    # room for a loaded CI machine.
+    assert measured["peak_kb"] < 200 * 1024, measured
+    assert measured["many.zip"][0] < 30 and "S12-14" in measured["many.zip"][1], measured
+    assert measured["bomb.zip"][0] < 2 and "Z12" in measured["bomb.zip"][1], measured

@@ -61,7 +61,8 @@ def localise(
     rendered: RenderedCourse, language: str
 ) -> tuple[RenderedCourse | None, list[Diagnostic]]:
     """The course rendered in another language, from locale/<language>.po or .xlf."""
-    from coursepack.i18n.apply import LOCALE_DIR, translate, translation_path
+    from coursepack.i18n.apply import translate, translation_path
+    from coursepack.markdown import LOCALE_DIR
 
     course = rendered.course
     if language == course.config.language:
@@ -78,7 +79,7 @@ def localise(
     translated = translate(course, language)
     if has_errors(translated.diagnostics):
         return None, translated.diagnostics
-    localised, found = render_course(translated.course, translated.ui)
+    localised, found = render_course(translated.course, translated.ui, localised=True)
     return localised, [*translated.diagnostics, *found]
 
 

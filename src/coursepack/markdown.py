@@ -25,6 +25,7 @@ from coursepack.diagnostics import Diagnostic, Location, error, warning
 from coursepack.paths import exists_exact
 
 ASSET_PREFIX = "assets"
+LOCALE_DIR = "locale"
 
 # What lesson HTML may contain when an author allows raw HTML: content markup only,
 # nothing that runs script or loads from elsewhere.
@@ -62,6 +63,7 @@ class _Context:
     first_line: int
     source_lines: Sequence[str]
     lesson_anchors: Mapping[Path, str]
+    language: str | None = None  # of a translation: locale/<language>/… overrides media
     diagnostics: list[Diagnostic] = field(default_factory=list)
     assets: set[str] = field(default_factory=set)
 
@@ -122,6 +124,11 @@ def _check_local(reference: str, ctx: _Context, line: int | None, what: str) -> 
         hint = " (it exists with different letter case)" if target.exists() else ""
         ctx.diagnostics.append(error(where, "CP401", f"{what} not found: '{reference}'{hint}"))
         return None
+    if ctx.language:
+        # A translated image or caption file replaces the original in that language.
+        override = PurePosixPath(LOCALE_DIR, ctx.language, *inside.parts)
+        if exists_exact(ctx.course_root, override):
+            inside = override
     ctx.assets.add(inside.as_posix())
     suffix = f"#{parts.fragment}" if parts.fragment else ""
     return f"{ASSET_PREFIX}/{inside.as_posix()}{suffix}"
@@ -272,6 +279,7 @@ def render_markdown(
     inline: bool = False,
     table_label: str = "Table",
     translations: Mapping[str, str] | None = None,
+    language: str | None = None,
 ) -> tuple[RenderedMarkdown, list[Diagnostic]]:
     ctx = _Context(
         course_root=course_root,
@@ -279,6 +287,7 @@ def render_markdown(
         first_line=first_line,
         source_lines=text.splitlines(),
         lesson_anchors=lesson_anchors or {},
+        language=language,
     )
     md = _parser(allow_html, table_label)
     if translations:

@@ -170,6 +170,7 @@ class _Renderer:
     diagnostics: list[Diagnostic]
     assets: set[str]
     table_label: str = "Table"
+    language: str | None = None  # set for a translated course: media overrides
 
     def block(
         self,
@@ -189,6 +190,7 @@ class _Renderer:
             lesson_anchors=self.anchors,
             table_label=self.table_label,
             translations=translations,
+            language=self.language,
         )
         self.diagnostics.extend(found)
         self.assets.update(rendered.assets)
@@ -369,13 +371,22 @@ def branding(course: Course, theme: Theme) -> tuple[dict[str, bytes], str | None
 
 
 def render_course(
-    course: Course, ui: Mapping[str, str] | None = None
+    course: Course, ui: Mapping[str, str] | None = None, *, localised: bool = False
 ) -> tuple[RenderedCourse, list[Diagnostic]]:
-    """``ui`` holds translated interface strings (a translation file's ui.* units)."""
+    """``ui`` holds translated interface strings (a translation file's ui.* units);
+    ``localised`` says the course is a translation, whose media may be overridden
+    under locale/<language>/."""
     theme = resolve_theme(course.root, course.config.theme)
     anchors = {lesson.path.resolve(): lesson.id for lesson in course.lessons()}
     strings = strings_for(course.config.language, ui)
-    renderer = _Renderer(course.root, anchors, [], set(), strings["table"])
+    renderer = _Renderer(
+        course.root,
+        anchors,
+        [],
+        set(),
+        strings["table"],
+        course.config.language if localised else None,
+    )
     pass_mark = course.config.tracking.pass_mark
     lessons: list[RenderedLesson] = []
     quizzes: list[RenderedQuiz] = []

@@ -23,11 +23,10 @@ from coursepack.diagnostics import Diagnostic, Location, error, warning
 from coursepack.errors import UsageError
 from coursepack.i18n.files import SUFFIXES, TranslationFile, TranslationFileError, read_file
 from coursepack.i18n.units import MARKDOWN_NOTE, Unit, course_units
-from coursepack.markdown import link_targets
+from coursepack.markdown import LOCALE_DIR, link_targets
 from coursepack.model import Course, Lesson, Module, Question, Quiz
 from coursepack.ui import BUILT_IN_LANGUAGES
 
-LOCALE_DIR = "locale"
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -100,6 +99,8 @@ def load(course: Course, language: str) -> tuple[TranslationFile | None, list[Di
 
 def translate(course: Course, language: str) -> Translated:
     translation, problems = load(course, language)
+    if any(d.is_error for d in problems):
+        return Translated(course, {}, problems)  # a broken file: its errors, nothing more
     entries = translation.entries if translation else {}
     path = translation.path if translation else course.root / LOCALE_DIR / f"{language}.po"
     found: dict[tuple[str, str], str] = {}

@@ -98,7 +98,7 @@ def read_po_file(path: Path) -> TranslationFile:
         with path.open("rb") as handle:
             catalog = read_po(handle, abort_invalid=True)
     except PoFileError as exc:
-        line = int(getattr(exc, "lineno", 0) or 0)
+        line = int(getattr(exc, "lineno", 0) or 0) + 1  # Babel counts lines from 0
         raise TranslationFileError(
             [error(Location(path, line, 0), "CP901", f"invalid PO file: {exc}")]
         ) from exc

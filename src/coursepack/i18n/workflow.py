@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coursepack.errors import CourseError, UsageError
-from coursepack.i18n.apply import LOCALE_DIR, available_languages, translation_path
+from coursepack.i18n.apply import available_languages, translation_path
 from coursepack.i18n.files import (
     SUFFIXES,
     TranslationFile,
@@ -17,6 +17,7 @@ from coursepack.i18n.files import (
 )
 from coursepack.i18n.units import Unit, course_units
 from coursepack.loader import load_course
+from coursepack.markdown import LOCALE_DIR
 from coursepack.model import Course
 
 FORMAT_SUFFIX = {"po": ".po", "xliff": ".xlf"}
