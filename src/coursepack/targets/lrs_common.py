@@ -7,11 +7,27 @@ from coursepack.activities import activity_data
 from coursepack.diagnostics import Diagnostic, Location, error
 from coursepack.explain import PROGRESS, STATUS, SUBMIT, Row
 from coursepack.model import Course, Question
-from coursepack.render import RenderedCourse
+from coursepack.render import RenderedCourse, TargetPage
+from coursepack.targets.content import content_files
 
 # The LRS is named only at launch, so the page may connect to any https origin
 # (and to loopback, for local LRSs and tests); nothing else leaves the package.
 CONNECT_SRC = "https: http://localhost:* http://127.0.0.1:*"
+
+
+def build_package(
+    rendered: RenderedCourse, name: str, adapter: str, descriptor: str, descriptor_bytes: bytes
+) -> dict[str, bytes]:
+    """The shared content with the LRS client and one adapter, plus the descriptor."""
+    page = TargetPage(
+        name=name,
+        scripts=("lrs.js", adapter),
+        connect_src=CONNECT_SRC,
+        data=adapter_data(rendered),
+    )
+    files = content_files(rendered, page)
+    files[descriptor] = descriptor_bytes
+    return files
 
 
 def check_base_iri(course: Course, label: str) -> list[Diagnostic]:

@@ -8,15 +8,13 @@ which Moodle, its mobile app and Open edX's SCORM block all handle.
 
 from __future__ import annotations
 
-from lxml import etree
-
 from coursepack.diagnostics import Diagnostic
 from coursepack.explain import EXIT, LAUNCH, PROGRESS, STATUS, SUBMIT, Row
 from coursepack.model import Course
-from coursepack.render import LAUNCH_PAGE, RenderedCourse, TargetPage
+from coursepack.render import RenderedCourse, TargetPage
 from coursepack.state import worst_case_size
 from coursepack.targets.content import content_files
-from coursepack.targets.identifiers import scorm_identifiers
+from coursepack.targets.imscp import add_sco_resource, single_sco_manifest
 from coursepack.xmlutil import sub_element, to_bytes
 
 NAME = "scorm12"
@@ -29,7 +27,7 @@ STATE_LIMIT = 4096
 IMSCP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
 # IMS CP elements unprefixed (default namespace): Moodle matches literal names (M1).
-NSMAP = {None: IMSCP, "adlcp": ADLCP}
+NSMAP: dict[str | None, str] = {None: IMSCP, "adlcp": ADLCP}
 PAGE = TargetPage(name=NAME, scripts=("adapter-scorm12.js",))
 
 
@@ -49,42 +47,13 @@ def mastery_score(rendered: RenderedCourse) -> int | None:
 
 def manifest(rendered: RenderedCourse, files: list[str]) -> bytes:
     config = rendered.course.config
-    ids = scorm_identifiers(config.id)
-    cp = f"{{{IMSCP}}}"
-    root = etree.Element(
-        cp + "manifest",
-        {"identifier": ids.manifest, "version": config.version},
-        nsmap=NSMAP,  # type: ignore[arg-type]  # lxml-stubs omit the None (default) prefix
-    )
-    metadata = sub_element(root, cp + "metadata")
-    sub_element(metadata, cp + "schema", "ADL SCORM")
-    sub_element(metadata, cp + "schemaversion", "1.2")
-
-    organizations = sub_element(root, cp + "organizations", default=ids.organization)
-    organization = sub_element(organizations, cp + "organization", identifier=ids.organization)
-    sub_element(organization, cp + "title", config.title)
-    item = sub_element(
-        organization, cp + "item", identifier=ids.item, identifierref=ids.resource, isvisible="true"
-    )
-    sub_element(item, cp + "title", config.title)
+    built = single_sco_manifest(config, IMSCP, NSMAP, "1.2", {"isvisible": "true"})
     mastery = mastery_score(rendered)
     if mastery is not None:
-        sub_element(item, f"{{{ADLCP}}}masteryscore", str(mastery))
-
-    resources = sub_element(root, cp + "resources")
-    resource = sub_element(
-        resources,
-        cp + "resource",
-        attrib={
-            "identifier": ids.resource,
-            "type": "webcontent",
-            f"{{{ADLCP}}}scormtype": "sco",
-            "href": LAUNCH_PAGE,
-        },
-    )
-    for name in files:
-        sub_element(resource, cp + "file", href=name)
-    return to_bytes(root)
+        sub_element(built.item, f"{{{ADLCP}}}masteryscore", str(mastery))
+    # adlcp:scormtype, lower-case t in SCORM 1.2 (standards.md S12-10).
+    add_sco_resource(built, config, f"{{{ADLCP}}}scormtype", files)
+    return to_bytes(built.root)
 
 
 def _status_rule(course: Course) -> str:

@@ -15,10 +15,10 @@ from lxml import etree
 from coursepack.diagnostics import Diagnostic
 from coursepack.explain import EXIT, LAUNCH, PROGRESS, STATUS, SUBMIT, Row
 from coursepack.model import Course
-from coursepack.render import LAUNCH_PAGE, RenderedCourse, TargetPage
+from coursepack.render import RenderedCourse, TargetPage
 from coursepack.state import worst_case_size
 from coursepack.targets.content import content_files
-from coursepack.targets.identifiers import scorm_identifiers
+from coursepack.targets.imscp import add_sco_resource, single_sco_manifest
 from coursepack.xmlutil import sub_element, to_bytes
 
 NAME = "scorm2004"
@@ -30,7 +30,7 @@ IMSCP = "http://www.imsglobal.org/xsd/imscp_v1p1"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_v1p3"
 IMSSS = "http://www.imsglobal.org/xsd/imsss"
 # IMS CP elements unprefixed (default namespace): Moodle matches literal names (M1).
-NSMAP = {None: IMSCP, "adlcp": ADLCP, "imsss": IMSSS}
+NSMAP: dict[str | None, str] = {None: IMSCP, "adlcp": ADLCP, "imsss": IMSSS}
 PAGE = TargetPage(name=NAME, scripts=("adapter-scorm2004.js",))
 
 
@@ -55,38 +55,11 @@ def _sequencing(item: etree._Element, rendered: RenderedCourse) -> None:
 
 def manifest(rendered: RenderedCourse, files: list[str]) -> bytes:
     config = rendered.course.config
-    ids = scorm_identifiers(config.id)
-    cp = f"{{{IMSCP}}}"
-    root = etree.Element(
-        cp + "manifest",
-        {"identifier": ids.manifest, "version": config.version},
-        nsmap=NSMAP,  # type: ignore[arg-type]  # lxml-stubs omit the None (default) prefix
-    )
-    metadata = sub_element(root, cp + "metadata")
-    sub_element(metadata, cp + "schema", "ADL SCORM")
-    sub_element(metadata, cp + "schemaversion", "2004 4th Edition")
-
-    organizations = sub_element(root, cp + "organizations", default=ids.organization)
-    organization = sub_element(organizations, cp + "organization", identifier=ids.organization)
-    sub_element(organization, cp + "title", config.title)
-    item = sub_element(organization, cp + "item", identifier=ids.item, identifierref=ids.resource)
-    sub_element(item, cp + "title", config.title)
-    _sequencing(item, rendered)
-
-    resources = sub_element(root, cp + "resources")
-    resource = sub_element(
-        resources,
-        cp + "resource",
-        attrib={
-            "identifier": ids.resource,
-            "type": "webcontent",
-            f"{{{ADLCP}}}scormType": "sco",
-            "href": LAUNCH_PAGE,
-        },
-    )
-    for name in files:
-        sub_element(resource, cp + "file", href=name)
-    return to_bytes(root)
+    built = single_sco_manifest(config, IMSCP, NSMAP, "2004 4th Edition", {})
+    _sequencing(built.item, rendered)
+    # adlcp:scormType, camel case in SCORM 2004 (standards.md S04-4).
+    add_sco_resource(built, config, f"{{{ADLCP}}}scormType", files)
+    return to_bytes(built.root)
 
 
 def check(course: Course) -> list[Diagnostic]:

@@ -17,9 +17,8 @@ from coursepack.activities import (
 from coursepack.diagnostics import Diagnostic
 from coursepack.explain import EXIT, LAUNCH, STATUS, SUBMIT, Row
 from coursepack.model import Course
-from coursepack.render import LAUNCH_PAGE, RenderedCourse, TargetPage
-from coursepack.targets.content import content_files
-from coursepack.targets.lrs_common import CONNECT_SRC, adapter_data, check_base_iri, statement_rows
+from coursepack.render import LAUNCH_PAGE, RenderedCourse
+from coursepack.targets.lrs_common import build_package, check_base_iri, statement_rows
 from coursepack.xmlutil import sub_element, to_bytes
 
 NAME = "xapi"
@@ -84,15 +83,7 @@ def descriptor(course: Course) -> bytes:
 
 
 def build(rendered: RenderedCourse) -> dict[str, bytes]:
-    page = TargetPage(
-        name=NAME,
-        scripts=("lrs.js", "adapter-xapi.js"),
-        connect_src=CONNECT_SRC,
-        data=adapter_data(rendered),
-    )
-    files = content_files(rendered, page)
-    files[DESCRIPTOR] = descriptor(rendered.course)
-    return files
+    return build_package(rendered, NAME, "adapter-xapi.js", DESCRIPTOR, descriptor(rendered.course))
 
 
 def explain(course: Course) -> list[Row]:
