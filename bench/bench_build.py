@@ -40,6 +40,7 @@ def synthetic_course(folder: Path, modules: int, lessons: int) -> Path:
         "language: fr",
         "title: Synthetic",
         "description: x",
+        "base_iri: https://example.org/courses",
         "modules:",
     ]
     for m in range(modules):
