@@ -30,7 +30,7 @@ class TooLarge(Exception):
     """A member is larger than the read limit."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a package may list 100,000 entries
 class Entry:
     name: str
     size: int  # uncompressed, as declared
@@ -62,7 +62,6 @@ class ZipSource:
             self._file.close()
             raise SourceError("Z1", f"not a readable ZIP archive: {exc}") from exc
         self.entries = [self._entry(info) for info in self._zip.infolist()]
-        self._infos = {info.filename: info for info in self._zip.infolist()}
 
     @staticmethod
     def _entry(info: zipfile.ZipInfo) -> Entry:
@@ -79,7 +78,7 @@ class ZipSource:
         )
 
     def read(self, name: str, limit: int = READ_LIMIT) -> bytes:
-        info = self._infos[name]
+        info = self._zip.getinfo(name)
         if info.file_size > limit:
             raise TooLarge(name)
         try:
