@@ -13,6 +13,7 @@ FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 
 
 @FUZZ
+@example(base="cmi5", flips=[(63_342_066_455_877_521_586_968_854_528, 0)])  # an empty entry name
 @given(
     base=st.sampled_from(sorted(BASES)),
     flips=st.lists(

@@ -251,6 +251,8 @@ def check_container(ctx: Context) -> None:
 
 
 def unsafe_name(name: str) -> str | None:
+    if not name:
+        return "is empty"
     if "\x00" in name:
         return "contains a NUL byte"
     if "\\" in name:

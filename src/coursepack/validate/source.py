@@ -70,7 +70,7 @@ class ZipSource:
             name=info.filename,
             size=info.file_size,
             compressed=info.compress_size,
-            is_dir=info.is_dir(),
+            is_dir=info.filename.endswith("/"),  # ZipInfo.is_dir() fails on an empty name
             encrypted=bool(info.flag_bits & 0x1),
             method=info.compress_type,
             utf8_flag=bool(info.flag_bits & 0x800),
@@ -95,7 +95,7 @@ class ZipSource:
     def check_crc(self) -> Iterator[str]:
         """Stream every member and yield the names whose CRC does not match (Z1)."""
         for info in self._zip.infolist():
-            if info.is_dir() or info.flag_bits & 0x1:
+            if info.filename.endswith("/") or info.flag_bits & 0x1:
                 continue
             try:
                 with self._zip.open(info) as member:
