@@ -7,7 +7,7 @@ and carries a stable code, so CI logs and tests can match on it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -77,7 +77,3 @@ def has_errors(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> bo
 def sorted_unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Diagnostics in file/line order, each reported once."""
     return sorted(set(diagnostics))
-
-
-def iter_errors(diagnostics: Iterable[Diagnostic]) -> Iterator[Diagnostic]:
-    return (d for d in diagnostics if d.is_error)

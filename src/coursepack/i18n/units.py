@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 
@@ -138,7 +139,7 @@ def question_units(question: Question, where: Location) -> list[Unit]:
 
 
 def quiz_units(quiz: Quiz) -> list[Unit]:
-    where = quiz.source or Location(__import__("pathlib").Path("."))
+    where = quiz.source or Location(Path())
     units: list[Unit] = []
     _field(units, f"quiz.{quiz.id}.title", quiz.title, where, "Quiz title")
     if quiz.intro:
