@@ -507,3 +507,58 @@ def test_english_flagship_complete_and_pass(
             "100",
         )
     assert_clean_session(session)
+
+
+# ------------------------------------------------------------ launch variants
+
+
+def test_api_is_found_through_the_opener_of_a_popup(
+    chromium: Browser, lms: Lms, fixture_packages: Callable[[str, str], Path]
+) -> None:
+    """An LMS that opens the course in a new window: the API is on window.opener."""
+    from tests.harness.lms import import_package
+
+    lms.state.embed = False
+    page = chromium.new_page()
+    page.goto(lms.launch(import_package(fixture_packages("all_types", "scorm12"))))
+    with page.expect_popup() as popup_info:
+        page.evaluate("() => window.open('/content/index.html', 'course')")
+    popup = popup_info.value
+    popup.wait_for_selector("body[data-cp-ready]")
+    assert popup.is_visible(".cp-exit")  # tracking, so the exit control is offered
+    assert popup.text_content("#cp-notice") == ""
+    read_every_page(popup.main_frame)
+    popup.click(".cp-exit")
+    calls = page.evaluate("() => window.lmsCalls.map(c => c.method)")
+    assert calls[0] == "LMSInitialize" and calls[-1] == "LMSFinish"
+    assert page.evaluate("() => window.API.cmi.core.lesson_location") == "exam"  # the last page
+
+
+def test_review_mode_never_changes_status_or_score(
+    chromium: Browser, lms: Lms, fixture_packages: Callable[[str, str], Path]
+) -> None:
+    from tests.harness.lms import import_package
+
+    course = load_course(FIXTURES / "all_types").course
+    assert course is not None
+    url = lms.launch(import_package(fixture_packages("all_types", "scorm12")))
+    lms.state.initial["core"]["lesson_mode"] = "review"
+    lms.state.initial["core"]["lesson_status"] = "failed"
+    page = chromium.new_page()
+    page.goto(url)
+    frame = page.wait_for_selector("#content")
+    assert frame is not None
+    content = frame.content_frame()
+    assert content is not None
+    content.wait_for_selector("body[data-cp-ready]")
+    read_every_page(content)
+    take_quiz(content, assessment(course))
+    content.click(".cp-exit")
+    written = {
+        c["args"][0] for c in page.evaluate("() => window.lmsCalls") if c["method"] == "LMSSetValue"
+    }
+    assert not any(
+        e.startswith(("cmi.core.lesson_status", "cmi.core.score", "cmi.interactions"))
+        for e in written
+    )
+    assert page.evaluate("() => window.API.cmi.core.lesson_status") == "failed"

@@ -81,7 +81,7 @@ PLAYER = """<!DOCTYPE html>
   }});
   window.{api_name} = api;
 </script>
-<iframe id="content" title="course" src="/content/{launch}" style="width:1200px;height:900px;border:0"></iframe>
+{frame}
 </body></html>
 """
 
@@ -103,6 +103,7 @@ class LmsState:
     commits: list[dict[str, Any]] = field(default_factory=list)
     fail_commits: int = 0  # answer the next N commits with HTTP 500
     initial: dict[str, Any] = field(default_factory=dict)
+    embed: bool = True  # False: the player opens the content in a popup (window.opener)
     # xAPI and cmi5: the LMS side of the launch, in front of the real LRS.
     lrs_url: str | None = None
     lrs_down: bool = False  # statements get 503, as from a proxy whose LRS is gone
@@ -195,8 +196,14 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if path == "/player.html" and state.package is not None:
             spec = STANDARDS[state.package.standard]
+            frame = (
+                f'<iframe id="content" title="course" src="/content/{state.package.launch}" '
+                'style="width:1200px;height:900px;border:0"></iframe>'
+                if state.embed
+                else ""
+            )
             page = PLAYER.format(
-                initial=json.dumps(state.initial), launch=state.package.launch,
+                initial=json.dumps(state.initial), frame=frame,
                 methods=json.dumps(spec["methods"]), **{k: v for k, v in spec.items() if k != "methods"},
             )  # fmt: skip
             self._send(200, page.encode(), TYPES[".html"])
