@@ -20,19 +20,7 @@
     var mode = "normal", lastExit = null;
     var tracking = data.tracking;
 
-    function set(name, value) {
-      var ok = String(api.LMSSetValue(name, String(value))) === "true";
-      var code = String(api.LMSGetLastError());
-      if (!ok || code !== "0") {
-        if (window.console) { console.warn("coursepack: LMSSetValue(" + name + ") failed with error " + code); }
-        return false;
-      }
-      return true;
-    }
-    function get(name) {
-      var value = api.LMSGetValue(name);
-      return String(api.LMSGetLastError()) === "0" ? String(value) : "";
-    }
+    var access = CP.scormAccess(api, "LMS"), set = access.set, get = access.get;
 
     /* tracking.scorm12Status names the pair reported: success first, then the
        status while not (yet) successful. */

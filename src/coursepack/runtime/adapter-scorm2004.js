@@ -23,19 +23,7 @@
     var mode = "normal", lastExit = null;
     var tracking = data.tracking;
 
-    function set(name, value) {
-      var ok = String(api.SetValue(name, String(value))) === "true";
-      var code = String(api.GetLastError());
-      if (!ok || code !== "0") {
-        if (window.console) { console.warn("coursepack: SetValue(" + name + ") failed with error " + code); }
-        return false;
-      }
-      return true;
-    }
-    function get(name) {
-      var value = api.GetValue(name);
-      return String(api.GetLastError()) === "0" ? String(value) : "";
-    }
+    var access = CP.scormAccess(api, ""), set = access.set, get = access.get;
 
     return {
       start: function () {

@@ -134,6 +134,26 @@
     return { percent: percent, passed: percent >= quiz.passMark, verdicts: verdicts };
   }
 
+  /* Get and set through a SCORM API, checking the error code after every call
+     (standards.md 2.1 §11): a refused value is logged, and reads as "". The method
+     names differ between SCORM 1.2 (LMSGetValue…) and 2004 (GetValue…). */
+  function scormAccess(api, prefix) {
+    function lastError() { return String(api[prefix + "GetLastError"]()); }
+    return {
+      get: function (name) {
+        var value = api[prefix + "GetValue"](name);
+        return lastError() === "0" ? String(value) : "";
+      },
+      set: function (name, value) {
+        var ok = String(api[prefix + "SetValue"](name, String(value))) === "true";
+        var code = lastError();
+        if (ok && code === "0") { return true; }
+        if (window.console) { console.warn("coursepack: " + prefix + "SetValue(" + name + ") failed with error " + code); }
+        return false;
+      }
+    };
+  }
+
   /* ------------------------------------------------- interaction patterns */
 
   /* Learner responses and correct-response patterns in the syntax of SCORM 1.2
@@ -772,6 +792,7 @@
     registerAdapter: function (name, factory) { factories[name] = factory; },
     findApi: findApi,
     interactionType: function (key) { return INTERACTION_TYPES[key.type]; },
+    scormAccess: scormAccess,
     responsePattern: responsePattern,
     notice: function (text) { var box = byId("cp-notice"); if (box) { box.textContent = text || ""; } },
     correctPattern: correctPattern,
