@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what it needs, then runs
 # formatting, lint, type checks and every test (browser tests included).
+#
+# coursepack is installed the way a new user gets it: a wheel is built from this
+# checkout and installed, with the `test` extra, into a virtual environment that
+# this script recreates on every run (.venv-test/). Nothing the machine already has,
+# apart from Python, Node and Chromium, can make a test pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,9 +14,19 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt-get install -y chromium
 fi
 npm ci --no-audit --no-fund --loglevel=error
-python3 -m pip install --quiet --root-user-action=ignore ".[test]"
 
-python3 -m ruff format --check src tests bench
-python3 -m ruff check src tests bench
-python3 -m mypy
-python3 -m pytest "$@"
+VENV=.venv-test
+python3 -m venv --clear "$VENV"
+PY="$VENV/bin/python"
+"$PY" -m pip install --quiet --disable-pip-version-check --upgrade pip
+rm -rf "$VENV/wheel"
+"$PY" -m pip wheel --quiet --disable-pip-version-check --no-deps --wheel-dir "$VENV/wheel" .
+WHEEL=$(ls "$VENV"/wheel/coursepack-*.whl)
+"$PY" -m pip install --quiet --disable-pip-version-check "${WHEEL}[test]"
+
+"$PY" -m ruff format --check src tests bench
+"$PY" -m ruff check src tests bench
+"$PY" -m mypy
+# The checkout's src/ must not shadow the installed wheel: pytest runs with the
+# repository root (for `tests.*`) on the path, never src/.
+"$PY" -m pytest "$@"

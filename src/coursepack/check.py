@@ -54,7 +54,9 @@ def check_tracking(course: Course) -> list[Diagnostic]:
     tracking = course.config.tracking
     where = tracking.source or course.config.source or Location(course.root)
     needs_assessment = tracking.completion in {"assessment_passed", "all_lessons_and_assessment"}
-    if needs_assessment and course.assessment is None:
+    # When course.yml names an assessment that failed to load, the loader has
+    # already reported the root cause; a second error here would only mislead.
+    if needs_assessment and course.assessment is None and course.config.assessment is None:
         return [
             error(
                 where,

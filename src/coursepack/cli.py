@@ -11,9 +11,10 @@ import sys
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from coursepack import __version__
 from coursepack.errors import CourseError, CoursepackError, UsageError
@@ -23,12 +24,70 @@ if TYPE_CHECKING:
 
     from coursepack.diagnostics import Diagnostic
 
+
+class _Command(TyperCommand):
+    """Plain help for positional arguments: their metavar, never a Python type.
+
+    Typer prints arguments as ``course_dir <path>`` and ``{paths}...``; authors
+    should read ``COURSE`` and ``PATH...``, as in any Unix tool.
+    """
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                pieces.append(_argument_usage(param))
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        arguments = [
+            (_argument_name(p), _argument_help(p))
+            for p in self.get_params(ctx)
+            if isinstance(p, TyperArgument) and not p.hidden
+        ]
+        options = [
+            record
+            for p in self.get_params(ctx)
+            if not isinstance(p, TyperArgument) and (record := p.get_help_record(ctx))
+        ]
+        if arguments:
+            with formatter.section("Arguments"):
+                formatter.write_dl(arguments)
+        if options:
+            with formatter.section("Options"):
+                formatter.write_dl(options)
+
+
+def _argument_name(param: TyperArgument) -> str:
+    name = param.metavar or (param.name or "").upper()
+    return name + ("..." if param.nargs != 1 else "")
+
+
+def _argument_usage(param: TyperArgument) -> str:
+    name = _argument_name(param)
+    return name if param.required else f"[{name}]"
+
+
+def _argument_help(param: TyperArgument) -> str:
+    if param.required:
+        extra = "required"
+    elif isinstance(param.show_default, str):
+        extra = f"default: {param.show_default}"
+    else:
+        default = param.default
+        extra = f"default: {getattr(default, 'value', default)}"
+    return f"{param.help or ''}  [{extra}]"
+
+
 app = typer.Typer(
     name="coursepack",
     help="Compile a course written as text files into SCORM 1.2, SCORM 2004, xAPI and cmi5 packages.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain Click help: no rich import on --help (fast start) and no type
+    # placeholders such as '<bool>' after flags.
+    rich_markup_mode=None,
 )
 
 
@@ -62,25 +121,33 @@ def _root(
     """coursepack: write a course once, ship it to any LMS."""
 
 
-@app.command()
+@app.command(cls=_Command)
 def build(
-    course_dir: Annotated[Path, typer.Argument(help="The course folder.")] = Path("course"),
+    course_dir: Annotated[
+        Path, typer.Argument(metavar="COURSE", help="The course folder.", show_default="course")
+    ] = Path("course"),
     formats: Annotated[
         str,
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMATS",
             help="Comma-separated formats (scorm12, scorm2004, xapi, cmi5) or 'all'.",
         ),
     ] = "all",
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where packages are written.")] = Path(
-        "dist"
-    ),
-    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="DIR", help="Where packages are written.")
+    ] = Path("dist"),
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Treat warnings as errors.  [default: off]")
+    ] = False,
     lang: Annotated[
         str,
         typer.Option(
-            "--lang", help="Comma-separated languages, or 'all' (source + locale/ files)."
+            "--lang",
+            metavar="LANGS",
+            help="Comma-separated languages, or 'all' (source + locale/ files).  "
+            "[default: the course's own language]",
         ),
     ] = "",
 ) -> None:
@@ -114,31 +181,62 @@ class _Profile(StrEnum):
     moodle = "moodle"
 
 
-@app.command()
+@app.command(cls=_Command)
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Package zips or unpacked package folders.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(metavar="PATH", help="Package zips or unpacked package folders."),
+    ],
     profile: Annotated[
-        _Profile, typer.Option(help="'moodle' makes Moodle-specific rules errors.")
+        _Profile,
+        typer.Option(
+            metavar="[default|moodle]", help="'moodle' makes Moodle-specific rules errors."
+        ),
     ] = _Profile.default,
     schemas: Annotated[
         Path | None,
-        typer.Option(help="Folder with the official XSDs (scorm12/, scorm2004-4th/, cmi5/)."),
+        typer.Option(
+            metavar="DIR",
+            help="Folder with the official XSDs (scorm12/, scorm2004-4th/, cmi5/).  "
+            "[default: none, structural rules only]",
+        ),
     ] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Warnings fail too.  [default: off]")
+    ] = False,
     select: Annotated[
-        str, typer.Option(help="Only these codes or prefixes, comma-separated (e.g. Z,S12-8).")
+        str,
+        typer.Option(
+            metavar="CODES",
+            help="Only these codes or prefixes, comma-separated (e.g. Z,S12-8).  "
+            "[default: every rule]",
+        ),
     ] = "",
     ignore: Annotated[
-        str, typer.Option(help="Skip these codes or prefixes, comma-separated.")
+        str,
+        typer.Option(
+            metavar="CODES",
+            help="Skip these codes or prefixes, comma-separated.  [default: none]",
+        ),
     ] = "",
     report_format: Annotated[
-        _ReportFormat, typer.Option("--format", help="Output format.")
+        _ReportFormat,
+        typer.Option("--format", metavar="[text|json|junit|github]", help="Output format."),
     ] = _ReportFormat.text,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report here.")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the report here.  [default: standard output]",
+        ),
     ] = None,
     check_crc: Annotated[
-        bool, typer.Option("--check-crc", help="Also read every entry to verify its CRC.")
+        bool,
+        typer.Option(
+            "--check-crc", help="Also read every entry to verify its CRC.  [default: off]"
+        ),
     ] = False,
 ) -> None:
     """Check SCORM 1.2/2004, xAPI and cmi5 packages before upload (exit 1 on errors)."""
@@ -174,11 +272,14 @@ def validate(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(cls=_Command)
 def explain(
-    course_dir: Annotated[Path, typer.Argument(help="The course folder.")] = Path("course"),
+    course_dir: Annotated[
+        Path, typer.Argument(metavar="COURSE", help="The course folder.", show_default="course")
+    ] = Path("course"),
     formats: Annotated[
-        str, typer.Option("--format", "-f", help="Comma-separated formats or 'all'.")
+        str,
+        typer.Option("--format", "-f", metavar="FORMATS", help="Comma-separated formats or 'all'."),
     ] = "all",
 ) -> None:
     """Print which data elements each package sends to the LMS, and when."""
@@ -208,9 +309,12 @@ class _SchemaKind(StrEnum):
     quiz = "quiz"
 
 
-@app.command()
+@app.command(cls=_Command)
 def schema(
-    kind: Annotated[_SchemaKind, typer.Argument(help="Which file's schema.")] = _SchemaKind.course,
+    kind: Annotated[
+        _SchemaKind,
+        typer.Argument(metavar="KIND", help="Which file's schema: course, lesson or quiz."),
+    ] = _SchemaKind.course,
 ) -> None:
     """Print the JSON Schema of course.yml, of lesson front matter or of a quiz file."""
     import json
@@ -230,9 +334,9 @@ def schema(
     typer.echo(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True))
 
 
-@app.command()
+@app.command(cls=_Command)
 def init(
-    directory: Annotated[Path, typer.Argument(help="The folder to create.")],
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="The folder to create.")],
 ) -> None:
     """Create a small working course (one module, two lessons, a quiz) to start from."""
     from coursepack.scaffold import scaffold
@@ -245,7 +349,11 @@ def init(
     typer.echo(f"  coursepack build {_shown(directory)}")
 
 
-i18n = typer.Typer(help="Translate a course with PO or XLIFF files.", no_args_is_help=True)
+i18n = typer.Typer(
+    help="Translate a course with PO or XLIFF files.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(i18n, name="i18n")
 
 
@@ -254,12 +362,17 @@ class _TranslationFormat(StrEnum):
     xliff = "xliff"
 
 
-@i18n.command("extract")
+@i18n.command("extract", cls=_Command)
 def i18n_extract(
-    course_dir: Annotated[Path, typer.Argument(help="The course folder.")] = Path("course"),
-    lang: Annotated[str, typer.Option("--lang", help="The target language (BCP 47).")] = "en",
+    course_dir: Annotated[
+        Path, typer.Argument(metavar="COURSE", help="The course folder.", show_default="course")
+    ] = Path("course"),
+    lang: Annotated[
+        str, typer.Option("--lang", metavar="LANG", help="The target language (BCP 47).")
+    ] = "en",
     file_format: Annotated[
-        _TranslationFormat, typer.Option("--format", help="PO (gettext) or XLIFF 2.0.")
+        _TranslationFormat,
+        typer.Option("--format", metavar="[po|xliff]", help="PO (gettext) or XLIFF 2.0."),
     ] = _TranslationFormat.po,
 ) -> None:
     """Write locale/LANG.po (or .xlf) with every translatable text of the course."""
@@ -272,11 +385,18 @@ def i18n_extract(
     typer.echo(f"{_shown(path)}: {count} units to translate")
 
 
-@i18n.command("update")
+@i18n.command("update", cls=_Command)
 def i18n_update(
-    course_dir: Annotated[Path, typer.Argument(help="The course folder.")] = Path("course"),
+    course_dir: Annotated[
+        Path, typer.Argument(metavar="COURSE", help="The course folder.", show_default="course")
+    ] = Path("course"),
     lang: Annotated[
-        str, typer.Option("--lang", help="Only these languages (comma-separated).")
+        str,
+        typer.Option(
+            "--lang",
+            metavar="LANGS",
+            help="Only these languages (comma-separated).  [default: every locale/ file]",
+        ),
     ] = "",
 ) -> None:
     """Merge source changes into the translation files (changed units need review)."""
@@ -292,11 +412,16 @@ def i18n_update(
         )
 
 
-@i18n.command("status")
+@i18n.command("status", cls=_Command)
 def i18n_status(
-    course_dir: Annotated[Path, typer.Argument(help="The course folder.")] = Path("course"),
+    course_dir: Annotated[
+        Path, typer.Argument(metavar="COURSE", help="The course folder.", show_default="course")
+    ] = Path("course"),
     min_coverage: Annotated[
-        float, typer.Option("--min-coverage", help="Fail (exit 1) below this percentage.")
+        float,
+        typer.Option(
+            "--min-coverage", metavar="PERCENT", help="Fail (exit 1) below this percentage."
+        ),
     ] = 0.0,
 ) -> None:
     """Translated, to-review and missing units per language."""

@@ -19,7 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
-from coursepack.diagnostics import Diagnostic, Location, error, sorted_unique
+from coursepack.diagnostics import Diagnostic, Location, error, sorted_unique, warning
 from coursepack.errors import UsageError
 from coursepack.model import (
     Course,
@@ -30,9 +30,10 @@ from coursepack.model import (
     ModuleEntry,
     Quiz,
 )
-from coursepack.paths import exists_exact
+from coursepack.paths import case_hint, exists_exact
 
 COURSE_FILE = "course.yml"
+QUIZ_SUFFIXES = {".yml", ".yaml"}
 FRONT_MATTER_FENCE = "---"
 
 M = TypeVar("M", bound=BaseModel)
@@ -43,6 +44,9 @@ class _Collector:
     """Diagnostics gathered while loading one course."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    # Lesson references as written, lower-cased: a file named with other letter case
+    # already has its error, so it is not also "unlisted".
+    mentioned: set[str] = field(default_factory=set)
 
     def add(self, diagnostic: Diagnostic) -> None:
         self.items.append(diagnostic)
@@ -142,6 +146,79 @@ def _message(err: ErrorDetails) -> tuple[str, str]:
     return "CP105", f"{where}{err['msg'][0].lower()}{err['msg'][1:]}"
 
 
+def _node_at(raw: Any, loc: Sequence[int | str]) -> Any:
+    """The YAML node a pydantic error path leads to (skipping union tags), or ``None``."""
+    node = raw
+    for key in loc:
+        if (isinstance(node, CommentedMap) and key in node) or (
+            isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node)
+        ):
+            node = node[key]
+        elif not isinstance(node, CommentedMap):
+            return None
+    return node
+
+
+def _flow_comma(raw: Any, err: ErrorDetails) -> str | None:
+    """The text an unquoted comma cut in two inside a ``{...}`` mapping, if that is the error.
+
+    In a flow mapping such as ``{id: a, text: Yes, even commercially}`` YAML ends the
+    value at the comma and reads ``even commercially`` as a key without a value.
+    """
+    if err["type"] != "extra_forbidden":
+        return None
+    mapping = _node_at(raw, err["loc"][:-1])
+    name = err["loc"][-1]
+    if not isinstance(mapping, CommentedMap) or not mapping.fa.flow_style():
+        return None
+    if mapping.get(name) is not None:
+        return None
+    keys = list(mapping)
+    index = keys.index(name)
+    if index == 0:
+        return None
+    before = keys[index - 1]
+    previous = mapping[before]
+    if not isinstance(previous, str):
+        return None
+    text = f"{previous}, {name}"
+    return (
+        f"unquoted comma in '{{...}}': the text of '{before}' stops at its comma; "
+        f'quote it: {before}: "{text}"'
+    )
+
+
+def _item_shape(model: type[BaseModel]) -> str:
+    fields = [
+        name for name, info in model.model_fields.items() if info.is_required() and name != "source"
+    ]
+    return "{" + ", ".join(fields) + "}"
+
+
+def _wrong_item(err: ErrorDetails, models: dict[str, type[BaseModel]]) -> str | None:
+    """'each item needs {id, text}' for a list item that is not a mapping."""
+    if err["type"] not in {"model_type", "model_attributes_type", "dict_type"}:
+        return None
+    loc = err["loc"]
+    if len(loc) < 2 or not isinstance(loc[-1], int):
+        return None
+    ctx = err.get("ctx") or {}
+    model = models.get(str(ctx.get("class_name", "")))
+    if model is None:
+        return None
+    return f"'{loc[-2]}': each item needs {_item_shape(model)}"
+
+
+def _as_string_hint(err: ErrorDetails) -> str | None:
+    loc = err["loc"]
+    if err["type"] != "string_type" or not loc or loc[-1] not in {"version", "id"}:
+        return None
+    value = err["input"]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return f"'{loc[-1]}' is read as a number; write it as a string: {loc[-1]}: \"{value}\""
+
+
 def _validate(model: type[M], raw: Any, where: Location, out: _Collector) -> M | None:
     if not isinstance(raw, CommentedMap):
         out.add(error(where, "CP105", "expected a mapping of keys to values"))
@@ -149,12 +226,43 @@ def _validate(model: type[M], raw: Any, where: Location, out: _Collector) -> M |
     try:
         return model.model_validate(raw, context={"file": where.file, "first_line": where.line})
     except ValidationError as exc:
+        models = _models_by_name()
+        reported_lists: set[tuple[int | str, ...]] = set()
         for err in exc.errors():
             code, message = _message(err)
+            loc: Sequence[int | str] = err["loc"]
             of_key = err["type"] == "extra_forbidden"
-            location = _locate(raw, err["loc"], where, of_key=of_key)
+            if (hint := _flow_comma(raw, err)) is not None:
+                code, message = "CP107", hint
+            elif (hint := _wrong_item(err, models)) is not None:
+                # One message per list, at the list, in the author's words.
+                if tuple(loc[:-1]) in reported_lists:
+                    continue
+                reported_lists.add(tuple(loc[:-1]))
+                code, message, loc, of_key = "CP105", hint, loc[:-1], True
+            elif (hint := _as_string_hint(err)) is not None:
+                message = hint
+            elif not loc and err["type"] == "value_error":
+                # A rule about the whole mapping that names one of its keys ('draw')
+                # is shown at that key.
+                named = next(
+                    (k for k in raw if isinstance(k, str) and message.startswith(f"'{k}'")), None
+                )
+                if named is not None:
+                    loc = (named,)
+            location = _locate(raw, loc, where, of_key=of_key)
             out.add(error(location, code, message))
     return None
+
+
+def _models_by_name() -> dict[str, type[BaseModel]]:
+    from coursepack import model as models
+
+    return {
+        name: value
+        for name, value in vars(models).items()
+        if isinstance(value, type) and issubclass(value, BaseModel)
+    }
 
 
 # ------------------------------------------------------------------- file access
@@ -174,10 +282,12 @@ def _resolve(course_root: Path, reference: str, where: Location, out: _Collector
         return None
     path = course_root.joinpath(*posix.parts)
     if not exists_exact(course_root, posix):
-        hint = ""
-        if path.exists():
-            hint = " (a file exists with different letter case; web servers are case-sensitive)"
-        out.add(error(where, "CP202", f"file not found: '{reference}'{hint}"))
+        out.add(
+            error(where, "CP202", f"file not found: '{reference}'{case_hint(course_root, posix)}")
+        )
+        return None
+    if not path.is_file():
+        out.add(error(where, "CP202", f"'{reference}' is not a regular file"))
         return None
     return path
 
@@ -252,6 +362,7 @@ def _load_lessons(
         if not isinstance(reference, str):
             continue  # the model reports the wrong type
         where = _value_location(seq, index, file)
+        out.mentioned.add(reference.lower())
         path = _resolve(course_root, reference, where, out)
         if path is None:
             continue
@@ -273,11 +384,44 @@ def _load_quiz_ref(
     reference = node.get(key) if isinstance(node, CommentedMap) else None
     if not isinstance(reference, str):
         return None
-    path = _resolve(course_root, reference, _value_location(node, key, file), out)
+    where = _value_location(node, key, file)
+    if PurePosixPath(reference).suffix.lower() not in QUIZ_SUFFIXES:
+        out.add(
+            error(
+                where,
+                "CP205",
+                f"'{key}' names a quiz file (.yml), but '{reference}' is not one; "
+                "lessons go under 'lessons:'",
+            )
+        )
+        return None
+    path = _resolve(course_root, reference, where, out)
     return load_quiz(path, out) if path is not None else None
 
 
 # ------------------------------------------------------------------------ course
+
+LESSONS_DIR = "lessons"
+
+
+def _unlisted_lessons(
+    root: Path, listed: dict[Path, Location], mentioned: set[str]
+) -> list[Diagnostic]:
+    """A lesson file that no module lists is usually a forgotten line in course.yml."""
+    folder = root / LESSONS_DIR
+    if not folder.is_dir():
+        return []
+    found = sorted(p for p in folder.rglob("*.md") if p.is_file() and not p.is_symlink())
+    return [
+        warning(
+            Location(path),
+            "CP206",
+            f"'{path.relative_to(root).as_posix()}' is not listed in {COURSE_FILE}; "
+            "add it to a module's 'lessons' (or 'appendix') or remove it",
+        )
+        for path in found
+        if path not in listed and path.relative_to(root).as_posix().lower() not in mentioned
+    ]
 
 
 @dataclass(frozen=True)
@@ -330,6 +474,9 @@ def load_course(course_root: Path) -> LoadResult:
         root, raw.get("appendix") if isinstance(raw, CommentedMap) else None, file, seen, out
     )
     all_lessons.extend(appendix)
+
+    if raw is not None:
+        out.items.extend(_unlisted_lessons(root, seen, out.mentioned))
 
     course = None
     if config is not None:

@@ -22,7 +22,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from coursepack.diagnostics import Diagnostic, Location, error, warning
-from coursepack.paths import exists_exact
+from coursepack.paths import case_hint, exists_exact
 
 ASSET_PREFIX = "assets"
 LOCALE_DIR = "locale"
@@ -121,7 +121,8 @@ def _check_local(reference: str, ctx: _Context, line: int | None, what: str) -> 
     if target in ctx.lesson_anchors:
         return "#" + ctx.lesson_anchors[target]
     if not exists_exact(ctx.course_root, inside):
-        hint = " (it exists with different letter case)" if target.exists() else ""
+        base = PurePosixPath(ctx.file.parent.resolve().relative_to(ctx.course_root).as_posix())
+        hint = case_hint(ctx.course_root, inside, base=base)
         ctx.diagnostics.append(error(where, "CP401", f"{what} not found: '{reference}'{hint}"))
         return None
     if ctx.language:
@@ -146,6 +147,7 @@ def _rewrite_inline(tokens: list[Token], ctx: _Context, line: int | None) -> Non
                 rewritten = _check_local(src, ctx, line, "image")
                 if rewritten is not None:
                     token.attrSet("src", rewritten)
+                    _check_image_size(ctx, line, src)
             else:
                 ctx.diagnostics.append(
                     error(
@@ -167,6 +169,50 @@ def _rewrite_inline(tokens: list[Token], ctx: _Context, line: int | None) -> Non
                 token.attrSet("rel", "noopener noreferrer")
         if token.children:
             _rewrite_inline(token.children, ctx, line)
+
+
+# Beyond these an image slows every learner on a phone connection for no visible gain
+# on a course page's column.
+IMAGE_WARN_BYTES = 2 * 1024 * 1024
+IMAGE_WARN_WIDTH = 2560
+
+
+def _check_image_size(ctx: _Context, line: int | None, src: str) -> None:
+    path = ctx.file.parent / unquote(urlsplit(src).path)
+    size = path.stat().st_size
+    where = ctx.location(line, src)
+    if size > IMAGE_WARN_BYTES:
+        ctx.diagnostics.append(
+            warning(
+                where,
+                "CP410",
+                f"image '{src}' is {size / 1024 / 1024:.1f} MB; "
+                f"keep images under {IMAGE_WARN_BYTES // 1024 // 1024} MB for learners on phones",
+            )
+        )
+    width = image_width(path)
+    if width is not None and width > IMAGE_WARN_WIDTH:
+        ctx.diagnostics.append(
+            warning(
+                where,
+                "CP410",
+                f"image '{src}' is {width} px wide; "
+                f"{IMAGE_WARN_WIDTH} px is the most any screen shows of it",
+            )
+        )
+
+
+def image_width(path: Path) -> int | None:
+    """The pixel width of a raster image, read from its header only; ``None`` for others."""
+    if path.suffix.lower() not in {".png", ".jpg", ".jpeg", ".gif", ".webp"}:
+        return None
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            return int(image.size[0])
+    except (OSError, UnidentifiedImageError, ValueError):
+        return None
 
 
 # Link texts that say nothing out of context (WCAG 2.4.4), in the languages the

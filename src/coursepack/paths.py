@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path, PurePosixPath
 
 
@@ -20,3 +21,36 @@ def exists_exact(root: Path, relative: PurePosixPath) -> bool:
             return False
         current = current / part
     return current.is_file()
+
+
+def case_match(root: Path, relative: PurePosixPath) -> PurePosixPath | None:
+    """The real path of a file that matches ``relative`` only when letter case is ignored."""
+    current = root
+    found: list[str] = []
+    for part in relative.parts:
+        try:
+            names = sorted(child.name for child in current.iterdir())
+        except OSError:
+            return None
+        exact = part if part in names else None
+        match = exact or next((name for name in names if name.lower() == part.lower()), None)
+        if match is None:
+            return None
+        found.append(match)
+        current = current / match
+    return PurePosixPath(*found) if current.is_file() and found else None
+
+
+def case_hint(root: Path, relative: PurePosixPath, *, base: PurePosixPath | None = None) -> str:
+    """'` (did you mean 'X'?)`' when a file differs from ``relative`` only in letter case.
+
+    ``base`` is the folder the reference was written from; the suggestion is given
+    relative to it, as the author would write it.
+    """
+    match = case_match(root, relative)
+    if match is None or match == relative:
+        return ""
+    shown = match.as_posix()
+    if base is not None:
+        shown = posixpath.relpath(shown, base.as_posix() or ".")
+    return f" (did you mean '{shown}'? web servers are case-sensitive)"

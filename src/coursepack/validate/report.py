@@ -30,7 +30,7 @@ def summary(reports: Sequence[PackageReport]) -> str:
     return f"{len(reports)} package(s): {errors} error(s), {warnings} warning(s), {infos} info"
 
 
-def text(reports: Sequence[PackageReport], *, show_info: bool = False) -> str:
+def text(reports: Sequence[PackageReport], *, show_info: bool = True) -> str:
     lines: list[str] = []
     for report in reports:
         for finding in report.findings:
