@@ -347,8 +347,9 @@ def test_a_commit_that_fails_once_is_retried_and_the_learner_is_told(
     chromium: Browser, lms: Lms, flagship_unpacked: dict[str, Path], flagship_course: Course
 ) -> None:
     session = open_session(chromium, lms, flagship_unpacked["scorm2004"])
+    go_to(session.frame, assessment(flagship_course).id)
     lms.state.fail_commits = 1
-    take_quiz(session.frame, assessment(flagship_course), wrong=3)
+    take_quiz(session.frame, assessment(flagship_course), wrong=3, navigate=False)
     notice = session.frame.text_content("#cp-notice") or ""
     assert "n’a pas pu être enregistrée" in notice
     assert any(c["method"] == "Commit" and c["result"] == "false" for c in session.calls())

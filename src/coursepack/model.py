@@ -30,6 +30,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    FiniteFloat,
     StringConstraints,
     ValidationInfo,
     model_validator,
@@ -194,10 +195,11 @@ class FillIn(QuestionBase):
 
 class Numeric(QuestionBase):
     type: Literal["numeric"]
-    answer: float | None = Field(default=None, description="The exact answer.")
-    tolerance: float = Field(default=0, ge=0, description="Accepted distance from 'answer'.")
-    min: float | None = Field(default=None, description="Lowest accepted value (with max).")
-    max: float | None = Field(default=None, description="Highest accepted value (with min).")
+    # Finite only: NaN or infinity would make the page's runtime data invalid JSON.
+    answer: FiniteFloat | None = Field(default=None, description="The exact answer.")
+    tolerance: FiniteFloat = Field(default=0, ge=0, description="Accepted distance from 'answer'.")
+    min: FiniteFloat | None = Field(default=None, description="Lowest accepted value (with max).")
+    max: FiniteFloat | None = Field(default=None, description="Highest accepted value (with min).")
 
     @model_validator(mode="after")
     def _answer_or_range(self) -> Self:
@@ -386,6 +388,11 @@ class CourseConfig(Node):
         "(e.g. https://example.org/courses). Keep it stable: LRS data is keyed by these ids.",
     )
     tracking: Tracking = Field(default_factory=Tracking)
+    navigation: Literal["free", "sequential"] = Field(
+        default="free",
+        description="'sequential' opens each page (and the final assessment) only once the "
+        "pages before it are done, as Rise and Storyline can.",
+    )
     modules: list[ModuleEntry] = Field(min_length=1)
     assessment: RelativePath | None = Field(default=None, description="The final assessment.")
     appendix: list[RelativePath] = Field(

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from coursepack.colours import contrast
 from coursepack.diagnostics import Diagnostic, Location, error
+from coursepack.errors import CourseError
 from coursepack.markdown import ASSET_PREFIX, render_markdown
 from coursepack.model import (
     Course,
@@ -119,6 +120,15 @@ class RenderedCourse:
     runtime_data: Mapping[str, Any]
 
     def page(self, target: TargetPage) -> bytes:
+        """The course page; a broken or unsafe theme template is a located error."""
+        from jinja2 import TemplateError
+
+        try:
+            return self._page(target)
+        except TemplateError as exc:
+            raise CourseError([self.theme.template_diagnostic(exc)]) from None
+
+    def _page(self, target: TargetPage) -> bytes:
         env = self.theme.environment()
         template = env.get_template("course.html")
         config = self.course.config
@@ -154,10 +164,19 @@ class RenderedCourse:
         return self.theme.static_files()
 
 
+# Inside <script type="application/json"> the HTML parser ends the element at "</"
+# and changes its state at "<!--"; JSON's \\u escapes keep the text valid JSON while
+# no such sequence appears. U+2028/2029 are escaped for older JSON-in-JS readers.
+_SCRIPT_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
 def _script_json(data: Mapping[str, Any]) -> str:
-    # Inside <script type="application/json">, "</" must not appear literally.
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+    text = json.dumps(
+        data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+    )
+    return text.translate(_SCRIPT_ESCAPES)
 
 
 # ------------------------------------------------------------------- rendering
@@ -505,6 +524,7 @@ def runtime_data(
             "passMark": tracking.pass_mark,
             "scorm12Status": tracking.scorm12_status,
             "scored": course.assessment is not None,
+            "navigation": config.navigation,
         },
         "steps": [{"kind": s.kind, "id": s.id, "module": s.module_id} for s in steps],
         "required": [lesson.id for lesson in course.required_lessons],

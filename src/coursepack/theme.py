@@ -21,7 +21,9 @@ from jinja2 import (
     StrictUndefined,
     select_autoescape,
 )
+from jinja2.sandbox import SandboxedEnvironment
 
+from coursepack.diagnostics import Diagnostic, Location, error
 from coursepack.errors import UsageError
 
 DEFAULT_THEME = "default"
@@ -50,7 +52,10 @@ class Theme:
     def environment(self) -> Environment:
         chain = [FileSystemLoader(str(folder / "templates")) for folder in self.folders]
         default = FileSystemLoader(str(self.default_folder / "templates"))
-        env = Environment(
+        # Override templates come from course folders (pull requests, strangers): run
+        # them sandboxed, so a template cannot reach Python objects (issue: template
+        # injection ran shell commands through cycler.__init__.__globals__).
+        env = SandboxedEnvironment(
             loader=ChoiceLoader([PrefixLoader({DEFAULT_THEME: default}), *chain]),
             autoescape=select_autoescape(default_for_string=True, default=True),
             undefined=StrictUndefined,
@@ -59,6 +64,23 @@ class Theme:
             keep_trailing_newline=True,
         )
         return env
+
+    def template_diagnostic(self, exc: Exception) -> Diagnostic:
+        """Where a template failed: the innermost frame in one of the theme's templates."""
+        import traceback
+
+        folders = [(folder / "templates").resolve() for folder in self.folders]
+        where = Location(folders[0])
+        for frame in traceback.extract_tb(exc.__traceback__):
+            path = Path(frame.filename)
+            if any(folder in path.parents for folder in folders):
+                where = Location(path, frame.lineno or 0)
+        line = getattr(exc, "lineno", None)
+        name = getattr(exc, "filename", None)
+        if name and line:
+            where = Location(Path(name), line)
+        message = str(getattr(exc, "message", None) or exc)
+        return error(where, "CP802", f"theme template: {message}")
 
     def static_files(self) -> dict[str, Path]:
         """Package path (under ``theme/``) -> file; more specific folders win."""
@@ -78,8 +100,15 @@ def resolve_theme(course_root: Path, name: str) -> Theme:
     default = builtin / DEFAULT_THEME
     if not (default / "templates").is_dir():
         raise UsageError(f"the default theme is missing from '{builtin}': reinstall coursepack")
-    if "/" in name or name.startswith("."):
+    if "/" in name or "\\" in name or name.startswith("."):
         chosen = (course_root / name).resolve()
+        # A theme folder must be inside the course: a course from a pull request must
+        # not make the build read templates or files from elsewhere on the machine.
+        if course_root.resolve() not in chosen.parents:
+            raise UsageError(
+                f"theme '{name}' is outside the course folder: use a built-in theme name "
+                "or a folder inside the course"
+            )
     else:
         chosen = builtin / name
     if not (chosen / "templates").is_dir() and not (chosen / "static").is_dir():

@@ -6,6 +6,7 @@
   var CP = window.Coursepack;
   var SUSPEND_LIMIT = 4096;
   var LOCATION_LIMIT = 255;
+  var FINISHED = { passed: 1, completed: 1, failed: 1 };
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function timespan(seconds) {
@@ -17,17 +18,20 @@
   function create(data, findApi) {
     var api = findApi("API");
     if (!api) { return null; }
-    var mode = "normal", lastExit = null;
+    var mode = "normal", stored = "", interactions = 0;
     var tracking = data.tracking;
+    var questions = CP.questionList(data);
 
     var access = CP.scormAccess(api, "LMS"), set = access.set, get = access.get;
 
-    /* tracking.scorm12Status names the pair reported: success first, then the
-       status while not (yet) successful. */
+    /* 1.2 has one status. "passed" must also mean the course's completion rule is met,
+       since Moodle completes the activity on it (standards.md 3.6): until then a pass
+       reports "incomplete". A final used up without a pass ends the attempt: "failed". */
     function status(p) {
       var pair = tracking.scorm12Status.split("_");
+      if (p.exhausted) { return "failed"; }
       if (tracking.scored && pair[0] === "passed") {
-        if (p.passed === true) { return "passed"; }
+        if (p.passed === true && p.completed) { return "passed"; }
         if (p.passed === false && pair[1] === "failed") { return "failed"; }
         return "incomplete";
       }
@@ -39,14 +43,19 @@
       start: function () {
         if (String(api.LMSInitialize("")) !== "true") { return false; }
         mode = get("cmi.core.lesson_mode") || "normal";
+        stored = get("cmi.core.lesson_status");
+        /* Never rely on the LMS's _count (some players answer ""): count here. */
+        interactions = parseInt(get("cmi.interactions._count"), 10) || 0;
         /* "not attempted" cannot be written back (CMIStatus, 405): move on to incomplete. */
-        if (get("cmi.core.lesson_status") === "not attempted" && mode === "normal") {
+        if ((stored === "not attempted" || stored === "") && mode === "normal") {
           set("cmi.core.lesson_status", "incomplete");
         }
         return true;
       },
       resume: function () {
-        return { state: get("cmi.suspend_data"), location: get("cmi.core.lesson_location") };
+        if (get("cmi.core.entry") === "ab-initio") { return null; }
+        var state = get("cmi.suspend_data");
+        return state ? { state: state, location: get("cmi.core.lesson_location") } : null;
       },
       update: function (p) {
         if (p.location.length <= LOCATION_LIMIT) { set("cmi.core.lesson_location", p.location); }
@@ -54,22 +63,32 @@
         else if (window.console) { console.error("coursepack: resume state exceeds SCORM 1.2's 4096 characters"); }
         /* Every commit of an unfinished session says "suspend": the last commit, at
            unload, may be blocked by the browser, and resume must not depend on it. */
-        var exit = p.completed || p.passed === true ? "" : "suspend";
-        if (exit !== lastExit) { set("cmi.core.exit", exit); lastExit = exit; }
+        set("cmi.core.exit", p.ended ? "" : "suspend");
         if (mode !== "normal") { return; }
-        if (p.score !== null) {
+        var next = status(p);
+        /* A finished record from an earlier session never goes back to incomplete. */
+        if (next === "incomplete" && FINISHED[stored]) { return; }
+        /* A pass is reported (with its score) only when the completion rule is met: with
+           a masteryscore, Moodle turns any raw score at or above it into "passed". */
+        if (p.score !== null && !(p.passed === true && !p.completed)) {
           set("cmi.core.score.min", "0");
           set("cmi.core.score.max", "100");
           set("cmi.core.score.raw", String(p.score));
         }
-        set("cmi.core.lesson_status", status(p));
+        set("cmi.core.lesson_status", next);
       },
-      /* Interactions are write-only in 1.2 and journaled: each answer gets the
-         next index (Moodle refuses an index above _count). */
-      interaction: function (quiz, key, response, verdict) {
+      /* Interactions are write-only in 1.2. Each question has a fixed index (its place
+         in the course); Moodle refuses an index above _count, so the lower ones are
+         created first, each with its own question's id and type. */
+      interaction: function (quiz, key, response, verdict, attempt, index) {
         if (mode !== "normal") { return; }
-        var n = parseInt(get("cmi.interactions._count"), 10) || 0;
-        var base = "cmi.interactions." + n + ".";
+        for (; interactions < index; interactions++) {
+          var earlier = questions[interactions];
+          set("cmi.interactions." + interactions + ".id", earlier.id);
+          set("cmi.interactions." + interactions + ".type", CP.interactionType(earlier));
+        }
+        interactions = Math.max(interactions, index + 1);
+        var base = "cmi.interactions." + index + ".";
         set(base + "id", key.id);
         set(base + "type", CP.interactionType(key));
         set(base + "time", clock(new Date()));
@@ -81,10 +100,10 @@
         set(base + "result", verdict === null ? "neutral" : (verdict ? "correct" : "wrong"));
       },
       commit: function () { return String(api.LMSCommit("")) === "true"; },
+      /* One call: LMSFinish stores everything itself (standards.md 2.1 §9). */
       finish: function (p, seconds) {
         set("cmi.core.session_time", timespan(seconds));
-        api.LMSCommit("");
-        api.LMSFinish("");
+        return String(api.LMSFinish("")) === "true";
       }
     };
   }

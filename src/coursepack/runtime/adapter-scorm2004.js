@@ -7,6 +7,8 @@
   var CP = window.Coursepack;
   var SUSPEND_LIMIT = 64000;
   var LOCATION_LIMIT = 1000;
+  /* Interaction descriptions travel in every Moodle commit: keep them short. */
+  var DESCRIPTION_LIMIT = 100;
 
   function duration(seconds) {
     var s = Math.max(0, seconds);
@@ -20,8 +22,10 @@
   function create(data, findApi) {
     var api = findApi("API_1484_11");
     if (!api) { return null; }
-    var mode = "normal", lastExit = null;
+    var mode = "normal", interactions = 0;
+    var storedCompletion = "", storedSuccess = "";
     var tracking = data.tracking;
+    var questions = CP.questionList(data);
 
     var access = CP.scormAccess(api, ""), set = access.set, get = access.get;
 
@@ -29,25 +33,39 @@
       start: function () {
         if (String(api.Initialize("")) !== "true") { return false; }
         mode = get("cmi.mode") || "normal";
+        /* Players that keep no record answer "" here (Open edX): "" means unknown. */
+        storedCompletion = get("cmi.completion_status");
+        storedSuccess = get("cmi.success_status");
+        interactions = parseInt(get("cmi.interactions._count"), 10) || 0;
         return true;
       },
+      /* Start fresh only when the LMS says ab-initio; otherwise resume from any valid
+         suspend_data, since some players never provide cmi.entry (standards.md 3.6). */
       resume: function () {
-        /* Reading an element never set gives 403 in 2004: only read after a suspend. */
-        if (get("cmi.entry") !== "resume") { return null; }
-        return { state: get("cmi.suspend_data"), location: get("cmi.location") };
+        if (get("cmi.entry") === "ab-initio") { return null; }
+        var state = get("cmi.suspend_data");
+        return state ? { state: state, location: get("cmi.location") } : null;
       },
       update: function (p) {
         if (p.location.length <= LOCATION_LIMIT) { set("cmi.location", p.location); }
         if (p.state.length <= SUSPEND_LIMIT) { set("cmi.suspend_data", p.state); }
         else if (window.console) { console.error("coursepack: resume state exceeds SCORM 2004's 64000 characters"); }
         /* Moodle restores data only after exit=suspend (standards.md 2.2 §3); every
-           commit of an unfinished session carries it, in case the last is lost. */
-        var exit = p.completed ? "normal" : "suspend";
-        if (exit !== lastExit) { set("cmi.exit", exit); lastExit = exit; }
+           commit of an unfinished session carries it, in case the last is lost. A
+           final used up without a pass ends the attempt: exit normal. */
+        set("cmi.exit", p.ended ? "normal" : "suspend");
         if (mode !== "normal") { return; }
-        set("cmi.progress_measure", String(Math.round(p.ratio * 1000) / 1000));
-        set("cmi.completion_status", p.completed ? "completed" : "incomplete");
-        set("cmi.success_status", !tracking.scored || p.passed === null ? "unknown" : (p.passed ? "passed" : "failed"));
+        var completion = p.ended ? "completed" : "incomplete";
+        var success = !tracking.scored || p.passed === null ? "unknown" : (p.passed ? "passed" : "failed");
+        /* Never let a fresh start overwrite a finished, passed record. */
+        if (storedCompletion === "completed") { completion = "completed"; }
+        if (storedSuccess === "passed") { success = "passed"; }
+        /* Players that read progress_measure as completion (Open edX) must not see 1
+           before the completion rule is met. */
+        var measure = p.ended || completion === "completed" ? p.ratio : Math.min(p.ratio, 0.99);
+        set("cmi.progress_measure", String(Math.round(measure * 1000) / 1000));
+        set("cmi.completion_status", completion);
+        set("cmi.success_status", success);
         if (p.score !== null) {
           set("cmi.score.scaled", String(Math.round(p.score * 100) / 10000));
           set("cmi.score.raw", String(p.score));
@@ -55,14 +73,20 @@
           set("cmi.score.max", "100");
         }
       },
-      interaction: function (quiz, key, response, verdict) {
+      /* One interaction per question at a fixed index (its place in the course): a new
+         attempt overwrites it, which bounds the data model Moodle sends on every commit. */
+      interaction: function (quiz, key, response, verdict, attempt, index) {
         if (mode !== "normal") { return; }
-        var n = parseInt(get("cmi.interactions._count"), 10) || 0;
-        var base = "cmi.interactions." + n + ".";
+        for (; interactions < index; interactions++) {
+          set("cmi.interactions." + interactions + ".id", questions[interactions].id);
+          set("cmi.interactions." + interactions + ".type", CP.interactionType(questions[interactions]));
+        }
+        interactions = Math.max(interactions, index + 1);
+        var base = "cmi.interactions." + index + ".";
         set(base + "id", key.id);
         set(base + "type", CP.interactionType(key));
         set(base + "timestamp", timestamp(new Date()));
-        if (key.text) { set(base + "description", key.text.slice(0, 250)); }
+        if (key.text) { set(base + "description", key.text.slice(0, DESCRIPTION_LIMIT)); }
         var correct = CP.correctPattern(key, "2004");
         if (correct !== null) { set(base + "correct_responses.0.pattern", correct); }
         set(base + "weighting", String(key.weight));
@@ -71,10 +95,11 @@
         set(base + "result", verdict === null ? "neutral" : (verdict ? "correct" : "incorrect"));
       },
       commit: function () { return String(api.Commit("")) === "true"; },
+      /* Exactly one call at the end: Moodle's Terminate sends the whole data model by
+         beacon, and a Commit before it would send it twice (standards.md 3.6). */
       finish: function (p, seconds) {
         set("cmi.session_time", duration(seconds));
-        api.Commit("");
-        api.Terminate("");
+        return String(api.Terminate("")) === "true";
       }
     };
   }

@@ -138,16 +138,24 @@
      (standards.md 2.1 §11): a refused value is logged, and reads as "". The method
      names differ between SCORM 1.2 (LMSGetValue…) and 2004 (GetValue…). */
   function scormAccess(api, prefix) {
+    /* What this session last wrote to each element: a value is written only when it
+       changes, since some players report a grade on every write (Open edX) and
+       Moodle 1.2 sends every changed value on the next commit. */
+    var written = Object.create(null);
     function lastError() { return String(api[prefix + "GetLastError"]()); }
     return {
       get: function (name) {
         var value = api[prefix + "GetValue"](name);
-        return lastError() === "0" ? String(value) : "";
+        var code = lastError();
+        return (code === "0" || code === "") && value !== null && value !== undefined ? String(value) : "";
       },
       set: function (name, value) {
-        var ok = String(api[prefix + "SetValue"](name, String(value))) === "true";
+        value = String(value);
+        if (written[name] === value) { return true; }
+        var ok = String(api[prefix + "SetValue"](name, value)) === "true";
         var code = lastError();
-        if (ok && code === "0") { return true; }
+        /* Lenient players answer "" for GetLastError: only a non-zero code is a refusal. */
+        if (ok && (code === "0" || code === "")) { written[name] = value; return true; }
         if (window.console) { console.warn("coursepack: " + prefix + "SetValue(" + name + ") failed with error " + code); }
         return false;
       }
@@ -515,7 +523,8 @@
       self.showFeedback(id, outcome.verdicts[id], true);
       self.lockQuestion(id, true);
       if (adapter && adapter.interaction) {
-        adapter.interaction(self.key, self.keys[id], qs.r[id], outcome.verdicts[id], qs.n);
+        adapter.interaction(self.key, self.keys[id], qs.r[id], outcome.verdicts[id], qs.n,
+          self.player.questionIndex[id]);
       }
     });
     if (adapter && adapter.submitted) { adapter.submitted(this.key, outcome, qs.n); }
@@ -570,7 +579,15 @@
     this.steps = data.steps;
     this.quizzes = {};
     var self = this;
-    data.quizzes.forEach(function (q) { self.quizzes[q.id] = q; });
+    /* Each question's interaction index is its position in the course, whatever the
+       shuffle and whichever attempt: the same column for every learner in Moodle's
+       report, and a bounded data model (standards.md 3.6). */
+    this.questionIndex = {};
+    var position = 0;
+    data.quizzes.forEach(function (q) {
+      self.quizzes[q.id] = q;
+      q.questions.forEach(function (key) { self.questionIndex[key.id] = position++; });
+    });
     this.state = freshState();
     this.at = 0;
     this.adapter = null;
@@ -615,8 +632,27 @@
     return -1;
   };
 
+  /* The first step that is not done yet: a lesson not viewed, or a quiz never submitted.
+     With navigation "sequential" nothing after it can be opened. */
+  Player.prototype.reachable = function () {
+    if (this.data.tracking.navigation !== "sequential") { return this.steps.length - 1; }
+    var seen = this.state.s, quizzes = this.state.q;
+    for (var i = 0; i < this.steps.length; i++) {
+      var step = this.steps[i];
+      var done = step.kind === "lesson" ? seen.indexOf(step.id) >= 0 :
+        !!(quizzes[step.id] && quizzes[step.id].n > 0);
+      if (!done) { return i; }
+    }
+    return this.steps.length - 1;
+  };
+
   Player.prototype.show = function (index, moveFocus) {
     index = Math.max(0, Math.min(this.steps.length - 1, index));
+    var limit = this.reachable();
+    if (index > limit) {
+      if (moveFocus) { this.notice(this.t.locked); }
+      index = limit;
+    }
     var seen = this.state.s;
     each(document.querySelectorAll(".cp-step.cp-current"), function (el) { el.classList.remove("cp-current"); });
     var step = this.steps[index];
@@ -634,16 +670,31 @@
     });
     document.querySelector(".cp-prev").disabled = index === 0;
     document.querySelector(".cp-next").disabled = index === this.steps.length - 1;
+    this.updateLocks();
     document.querySelector(".cp-position").textContent = fmt(this.t.lesson_of, { n: index + 1, total: this.steps.length });
     if (moveFocus) {
       var heading = el.querySelector("h1");
       if (heading) { heading.focus(); }
       window.scrollTo(0, 0);
     }
-    if (window.history && window.history.replaceState) {
+    /* Only on the learner's own navigation: a fragment set while the page loads makes
+       Chromium scroll the page, and with it the LMS's player page (standards.md 3.6). */
+    if (moveFocus && window.history && window.history.replaceState) {
       try { window.history.replaceState(null, "", "#" + step.id); } catch (e) { /* sandboxed frame */ }
     }
-    this.save(false);
+    /* Page turns are committed at once: at unload only Terminate is sent (2.1 §9). */
+    this.save(moveFocus === true);
+  };
+
+  Player.prototype.updateLocks = function () {
+    if (this.data.tracking.navigation !== "sequential") { return; }
+    var self = this, limit = this.reachable();
+    each(document.querySelectorAll("[data-step-link]"), function (a) {
+      var locked = self.indexOf(a.getAttribute("data-step-link")) > limit;
+      if (locked) { a.setAttribute("aria-disabled", "true"); } else { a.removeAttribute("aria-disabled"); }
+    });
+    var next = document.querySelector(".cp-next");
+    if (this.at >= limit) { next.disabled = true; }
   };
 
   /* Progress as the tracking rules in course.yml define it. */
@@ -657,6 +708,11 @@
     var result = assessment ? this.state.q[assessment.id] : null;
     var attempted = !!(result && result.n > 0);
     var passed = attempted ? result.p === 1 : null;
+    /* Every attempt of the final used up without passing: the course can no longer be
+       passed, so the LMS attempt must end (standards.md 3.6: Moodle never offers a new
+       attempt while the status is incomplete). */
+    var exhausted = !!(assessment && assessment.attempts && attempted && passed === false &&
+      result.n >= assessment.attempts);
     var rule = data.tracking.completion;
     var lessonsDone = rule === "percent_lessons" ? ratio * 100 >= data.tracking.completionPercent - 1e-9 : viewed === required.length;
     var completed;
@@ -666,6 +722,8 @@
     return {
       ratio: ratio,
       completed: completed,
+      exhausted: exhausted && !completed,
+      ended: completed || exhausted,
       passed: passed,
       score: attempted ? result.b : null,
       location: this.steps[this.at].id,
@@ -685,9 +743,11 @@
   Player.prototype.save = function (important) {
     var p = this.progress();
     this.updateProgressBar(p);
+    this.updateLocks();
+    if (p.exhausted) { this.notice(this.t.attempt_over); }
     if (!this.adapter || this.finished) { return; }
     this.adapter.update(p);
-    var status = [p.completed, p.passed, p.score].join("|");
+    var status = [p.completed, p.exhausted, p.passed, p.score].join("|");
     var changed = status !== this.lastStatus;
     this.lastStatus = status;
     if (important || changed) { this.commit(); return; }
@@ -759,8 +819,11 @@
     each(document.querySelectorAll("[data-quiz]"), function (section) { new Quiz(self, section).render(); });
     /* Chrome blocks synchronous requests during unload, so commit as soon as the
        page is hidden, and end the session on pagehide (standards.md 2.1 §9). */
+    /* Only what is still waiting (a draft answer) is committed when the page is hidden:
+       at unload Moodle sends each call by beacon, and one call (Terminate) must carry
+       the end of the session alone (standards.md 3.6). */
     document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "hidden") { self.save(true); }
+      if (document.visibilityState === "hidden" && self.commitTimer) { self.commit(); }
     });
     window.addEventListener("pagehide", function () { self.finish(true); });
   };
@@ -774,6 +837,7 @@
       player.bind();
       var fromHash = player.indexOf(decodeURIComponent((window.location.hash || "").slice(1)));
       player.show(player.adapter || fromHash < 0 ? player.at : fromHash, false);
+      window.scrollTo(0, 0);
       /* Hiding the other pages moves Chrome's sequential focus starting point to
          the end of the document; put it back at the top so the first Tab reaches
          the skip link (WCAG 2.4.1, 2.4.3). */
@@ -796,6 +860,12 @@
     responsePattern: responsePattern,
     notice: function (text) { var box = byId("cp-notice"); if (box) { box.textContent = text || ""; } },
     correctPattern: correctPattern,
+    /* Every question of the course in order: index i is question i's interaction. */
+    questionList: function (data) {
+      var list = [];
+      data.quizzes.forEach(function (q) { q.questions.forEach(function (key) { list.push(key); }); });
+      return list;
+    },
     /* Pure functions, exposed for the unit tests. */
     internals: { rng: rng, layout: layout, isCorrect: isCorrect, scoreQuiz: scoreQuiz,
       decodeState: decodeState, encodeState: encodeState }

@@ -60,7 +60,10 @@ def _status_rule(course: Course) -> str:
     tracking = course.config.tracking
     success, otherwise = tracking.scorm12_status.split("_")
     if course.assessment is not None and success == "passed":
-        done = "passed once the final assessment is passed"
+        done = (
+            f"passed once the final assessment is passed and '{tracking.completion}' is met "
+            "(Moodle completes the activity on 'passed')"
+        )
     else:
         done = f"completed when the completion rule '{tracking.completion}' is met"
     rest = (
@@ -68,7 +71,7 @@ def _status_rule(course: Course) -> str:
         if otherwise == "failed"
         else "incomplete"
     )
-    return f"{done}; {rest}"
+    return f"{done}; {rest}; failed once every attempt of the final is used up without a pass"
 
 
 def check(course: Course) -> list[Diagnostic]:
@@ -84,18 +87,33 @@ def explain(course: Course) -> list[Row]:
         Row(LAUNCH, "cmi.suspend_data", "read, with cmi.core.lesson_location, to resume"),
         Row(PROGRESS, "cmi.core.lesson_location", "id of the page on screen"),
         Row(PROGRESS, "cmi.suspend_data", limit),
-        Row(PROGRESS, "cmi.core.exit", 'suspend until done, then ""'),
+        Row(
+            PROGRESS,
+            "cmi.core.exit",
+            'suspend until done (or the final is used up without a pass), then ""',
+        ),
         Row(STATUS, "cmi.core.lesson_status", _status_rule(course)),
+        Row(STATUS, "LMSCommit", '"" at each page turn and status change; drafts within 2 s'),
     ]
     if course.assessment is not None:
         rows += [
             Row(STATUS, "cmi.core.score.min", "0"),
             Row(STATUS, "cmi.core.score.max", "100"),
-            Row(STATUS, "cmi.core.score.raw", "best final-assessment score, percent"),
+            Row(
+                STATUS,
+                "cmi.core.score.raw",
+                "best final-assessment score, percent; a pass is sent only with the "
+                "completion rule met (Moodle's masteryscore override would report it)",
+            ),
         ]
     if any(True for _ in course.quizzes()):
         rows += [
-            Row(SUBMIT, "cmi.interactions.n.id", "question id"),
+            Row(
+                SUBMIT,
+                "cmi.interactions.n.id",
+                "question id; n is the question's fixed place in the course (a new "
+                "attempt overwrites it)",
+            ),
             Row(
                 SUBMIT,
                 "cmi.interactions.n.type",
@@ -113,8 +131,7 @@ def explain(course: Course) -> list[Row]:
         ]
     rows += [
         Row(EXIT, "cmi.core.session_time", "HH:MM:SS (two or more hour digits)"),
-        Row(EXIT, "LMSCommit", '""'),
-        Row(EXIT, "LMSFinish", '""'),
+        Row(EXIT, "LMSFinish", '"": the only call at unload (it stores everything)'),
     ]
     return rows
 

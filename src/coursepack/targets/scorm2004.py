@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from coursepack.diagnostics import Diagnostic
+from coursepack.datamodel import BUDGET, worst_case_commit_bytes
+from coursepack.diagnostics import Diagnostic, Location, error
 from coursepack.explain import EXIT, LAUNCH, PROGRESS, STATUS, SUBMIT, Row
 from coursepack.model import Course
 from coursepack.render import RenderedCourse, TargetPage
@@ -63,7 +64,21 @@ def manifest(rendered: RenderedCourse, files: list[str]) -> bytes:
 
 
 def check(course: Course) -> list[Diagnostic]:
-    return []
+    """Moodle posts the whole data model on every commit and, at unload, by beacon:
+    a learner path that could outgrow the budget would lose data (standards.md 3.6)."""
+    size = worst_case_commit_bytes(course)
+    if size <= BUDGET:
+        return []
+    where = course.config.source or Location(course.root / "course.yml")
+    return [
+        error(
+            where,
+            "CP602",
+            f"the SCORM 2004 data model can reach {size:,} bytes as Moodle posts it, more than "
+            f"the {BUDGET:,}-byte budget that fits one unload beacon: fewer questions, shorter "
+            "identifiers or fill_in max_length, or build SCORM 1.2",
+        )
+    ]
 
 
 def explain(course: Course) -> list[Row]:
@@ -72,15 +87,28 @@ def explain(course: Course) -> list[Row]:
     rows = [
         Row(LAUNCH, "Initialize", '""'),
         Row(LAUNCH, "cmi.mode", "read: review/browse never change status or score"),
-        Row(LAUNCH, "cmi.entry", "read; on 'resume' cmi.suspend_data and cmi.location are read"),
+        Row(
+            LAUNCH,
+            "cmi.entry",
+            "read; unless 'ab-initio', a valid cmi.suspend_data (and cmi.location) resumes",
+        ),
         Row(PROGRESS, "cmi.location", "id of the page on screen"),
         Row(PROGRESS, "cmi.suspend_data", limit),
-        Row(PROGRESS, "cmi.exit", "suspend until completed, then normal"),
-        Row(PROGRESS, "cmi.progress_measure", "share of lessons viewed, 0 to 1"),
+        Row(
+            PROGRESS,
+            "cmi.exit",
+            "suspend until completed (or the final is used up without a pass), then normal",
+        ),
+        Row(
+            PROGRESS,
+            "cmi.progress_measure",
+            "share of lessons viewed, kept below 1 until the completion rule is met",
+        ),
         Row(
             STATUS,
             "cmi.completion_status",
-            f"completed when '{tracking.completion}' is met, else incomplete",
+            f"completed when '{tracking.completion}' is met or the final is used up, "
+            "else incomplete; never back to incomplete after an earlier completed",
         ),
         Row(
             STATUS,
@@ -89,6 +117,7 @@ def explain(course: Course) -> list[Row]:
             if course.assessment is not None
             else "unknown (no assessment)",
         ),
+        Row(STATUS, "Commit", '"" at each page turn and status change; drafts within 2 s'),
     ]
     if course.assessment is not None:
         rows += [
@@ -103,7 +132,12 @@ def explain(course: Course) -> list[Row]:
         ]
     if any(True for _ in course.quizzes()):
         rows += [
-            Row(SUBMIT, "cmi.interactions.n.id", "question id"),
+            Row(
+                SUBMIT,
+                "cmi.interactions.n.id",
+                "question id; n is the question's fixed place in the course (a new "
+                "attempt overwrites it)",
+            ),
             Row(
                 SUBMIT,
                 "cmi.interactions.n.type",
@@ -113,7 +147,7 @@ def explain(course: Course) -> list[Row]:
             Row(
                 SUBMIT,
                 "cmi.interactions.n.description",
-                "the question, plain text, at most 250 characters",
+                "the question, plain text, at most 100 characters",
             ),
             Row(
                 SUBMIT,
@@ -126,8 +160,7 @@ def explain(course: Course) -> list[Row]:
         ]
     rows += [
         Row(EXIT, "cmi.session_time", "PT#H#M#S (no weeks, at most 2 decimals)"),
-        Row(EXIT, "Commit", '""'),
-        Row(EXIT, "Terminate", '""'),
+        Row(EXIT, "Terminate", '"": the only call at unload (Moodle sends one beacon)'),
     ]
     return rows
 
