@@ -351,7 +351,7 @@ def test_a_commit_that_fails_once_is_retried_and_the_learner_is_told(
     lms.state.fail_commits = 1
     take_quiz(session.frame, assessment(flagship_course), wrong=3, navigate=False)
     notice = session.frame.text_content("#cp-notice") or ""
-    assert "n’a pas pu être enregistrée" in notice
+    assert "n’est pas encore enregistrée" in notice
     assert any(c["method"] == "Commit" and c["result"] == "false" for c in session.calls())
     session.frame.wait_for_function(
         "() => document.getElementById('cp-notice').textContent === ''", timeout=10000

@@ -108,20 +108,9 @@ def _interaction_bytes(index: int, question: Question) -> int:
 
 
 def _state_bytes(course: Course) -> int:
-    """The resume state's worst case, URL-encoded.
-
-    :func:`worst_case_state` stands two ASCII placeholders for each fill-in character
-    (its JSON escape); a real character costs up to :data:`FREE_TEXT_BYTES` encoded,
-    so each placeholder counts half of that.
-    """
-    text = json.dumps(worst_case_state(course), ensure_ascii=False, separators=(",", ":"))
-    placeholders = sum(
-        2 * q.max_length
-        for quiz in course.quizzes()
-        for q in quiz.questions
-        if isinstance(q, FillIn)
-    )
-    return _encoded(text) + placeholders * (FREE_TEXT_BYTES // 2 - 1)
+    """The resume state's worst case, URL-encoded (its typed text is all quotes, each
+    one ``\\"`` in JSON and ``%5C%22`` in the request: the costliest character)."""
+    return _encoded(json.dumps(worst_case_state(course), ensure_ascii=False, separators=(",", ":")))
 
 
 def worst_case_commit_bytes(course: Course) -> int:

@@ -58,8 +58,10 @@ def _longest_response(question: Question) -> str:
     if isinstance(question, Numeric):
         return "9" * NUMERIC_MAX_LENGTH
     assert isinstance(question, FillIn)
-    # Every character may need a JSON escape ('"' -> '\\"'): count it twice.
-    return "x" * question.max_length * 2
+    # The costliest text the runtime stores: every character a quote, which JSON
+    # writes as two ('\\"'). The runtime removes control characters and lone
+    # surrogates from typed text, whose six-character escapes would cost more.
+    return '"' * question.max_length
 
 
 def worst_case_state(course: Course) -> dict[str, Any]:

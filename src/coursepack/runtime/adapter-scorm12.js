@@ -40,9 +40,11 @@
     }
 
     return {
+      stateLimit: SUSPEND_LIMIT,
       start: function () {
         if (String(api.LMSInitialize("")) !== "true") { return false; }
         mode = get("cmi.core.lesson_mode") || "normal";
+        this.learner = get("cmi.core.student_id");
         stored = get("cmi.core.lesson_status");
         /* Never rely on the LMS's _count (some players answer ""): count here. */
         interactions = parseInt(get("cmi.interactions._count"), 10) || 0;
@@ -57,25 +59,26 @@
         var state = get("cmi.suspend_data");
         return state ? { state: state, location: get("cmi.core.lesson_location") } : null;
       },
+      /* false when the LMS refused a value that resume or grading depends on. */
       update: function (p) {
-        if (p.location.length <= LOCATION_LIMIT) { set("cmi.core.lesson_location", p.location); }
-        if (p.state.length <= SUSPEND_LIMIT) { set("cmi.suspend_data", p.state); }
-        else if (window.console) { console.error("coursepack: resume state exceeds SCORM 1.2's 4096 characters"); }
+        var ok = true;
+        if (p.location.length <= LOCATION_LIMIT) { ok = set("cmi.core.lesson_location", p.location) && ok; }
+        ok = set("cmi.suspend_data", p.state) && ok;
         /* Every commit of an unfinished session says "suspend": the last commit, at
            unload, may be blocked by the browser, and resume must not depend on it. */
-        set("cmi.core.exit", p.ended ? "" : "suspend");
-        if (mode !== "normal") { return; }
+        ok = set("cmi.core.exit", p.ended ? "" : "suspend") && ok;
+        if (mode !== "normal") { return ok; }
         var next = status(p);
         /* A finished record from an earlier session never goes back to incomplete. */
-        if (next === "incomplete" && FINISHED[stored]) { return; }
+        if (next === "incomplete" && FINISHED[stored]) { return ok; }
         /* A pass is reported (with its score) only when the completion rule is met: with
            a masteryscore, Moodle turns any raw score at or above it into "passed". */
         if (p.score !== null && !(p.passed === true && !p.completed)) {
           set("cmi.core.score.min", "0");
           set("cmi.core.score.max", "100");
-          set("cmi.core.score.raw", String(p.score));
+          ok = set("cmi.core.score.raw", String(p.score)) && ok;
         }
-        set("cmi.core.lesson_status", next);
+        return set("cmi.core.lesson_status", next) && ok;
       },
       /* Interactions are write-only in 1.2. Each question has a fixed index (its place
          in the course); Moodle refuses an index above _count, so the lower ones are

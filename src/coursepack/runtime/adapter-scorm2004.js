@@ -30,9 +30,11 @@
     var access = CP.scormAccess(api, ""), set = access.set, get = access.get;
 
     return {
+      stateLimit: SUSPEND_LIMIT,
       start: function () {
         if (String(api.Initialize("")) !== "true") { return false; }
         mode = get("cmi.mode") || "normal";
+        this.learner = get("cmi.learner_id");
         /* Players that keep no record answer "" here (Open edX): "" means unknown. */
         storedCompletion = get("cmi.completion_status");
         storedSuccess = get("cmi.success_status");
@@ -46,15 +48,16 @@
         var state = get("cmi.suspend_data");
         return state ? { state: state, location: get("cmi.location") } : null;
       },
+      /* false when the LMS refused a value that resume or grading depends on. */
       update: function (p) {
-        if (p.location.length <= LOCATION_LIMIT) { set("cmi.location", p.location); }
-        if (p.state.length <= SUSPEND_LIMIT) { set("cmi.suspend_data", p.state); }
-        else if (window.console) { console.error("coursepack: resume state exceeds SCORM 2004's 64000 characters"); }
+        var ok = true;
+        if (p.location.length <= LOCATION_LIMIT) { ok = set("cmi.location", p.location) && ok; }
+        ok = set("cmi.suspend_data", p.state) && ok;
         /* Moodle restores data only after exit=suspend (standards.md 2.2 §3); every
            commit of an unfinished session carries it, in case the last is lost. A
            final used up without a pass ends the attempt: exit normal. */
-        set("cmi.exit", p.ended ? "normal" : "suspend");
-        if (mode !== "normal") { return; }
+        ok = set("cmi.exit", p.ended ? "normal" : "suspend") && ok;
+        if (mode !== "normal") { return ok; }
         var completion = p.ended ? "completed" : "incomplete";
         var success = !tracking.scored || p.passed === null ? "unknown" : (p.passed ? "passed" : "failed");
         /* Never let a fresh start overwrite a finished, passed record. */
@@ -64,14 +67,15 @@
            before the completion rule is met. */
         var measure = p.ended || completion === "completed" ? p.ratio : Math.min(p.ratio, 0.99);
         set("cmi.progress_measure", String(Math.round(measure * 1000) / 1000));
-        set("cmi.completion_status", completion);
-        set("cmi.success_status", success);
+        ok = set("cmi.completion_status", completion) && ok;
+        ok = set("cmi.success_status", success) && ok;
         if (p.score !== null) {
           set("cmi.score.scaled", String(Math.round(p.score * 100) / 10000));
-          set("cmi.score.raw", String(p.score));
+          ok = set("cmi.score.raw", String(p.score)) && ok;
           set("cmi.score.min", "0");
           set("cmi.score.max", "100");
         }
+        return ok;
       },
       /* One interaction per question at a fixed index (its place in the course): a new
          attempt overwrites it, which bounds the data model Moodle sends on every commit. */

@@ -14,6 +14,20 @@
 
   function each(list, fn) { Array.prototype.forEach.call(list, fn); }
   function byId(id) { return document.getElementById(id); }
+  /* An attribute selector for any value: ids from damaged or foreign state must never
+     break querySelector (they are also validated when the state is decoded). */
+  function attr(name, value) {
+    var text = String(value);
+    var escaped = window.CSS && CSS.escape ? CSS.escape(text) : text.replace(/["\\]/g, "\\$&");
+    return "[" + name + '="' + escaped + '"]';
+  }
+  /* Typed text as stored: no control characters or lone surrogates, whose JSON
+     escapes (six characters each) would break the build's worst-case state bound. */
+  function cleanText(text, max) {
+    var clean = String(text).replace(/[\u0000-\u001f\u007f-\u009f]/g, " ")
+      .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(^|[^\ud800-\udbff])[\udc00-\udfff]/g, "$1");
+    return max ? clean.slice(0, max) : clean;
+  }
   function fmt(text, values) {
     return text.replace(/\{(\w+)\}/g, function (_, k) { return values[k] === undefined ? "" : values[k]; });
   }
@@ -230,21 +244,57 @@
       clean.p = q.p ? 1 : 0;
       clean.o = q.o ? 1 : 0;
       quiz.questions.forEach(function (key) {
-        if (isObject(q.r) && typeof q.r[key.id] === "string") { clean.r[key.id] = q.r[key.id]; }
+        if (isObject(q.r) && validResponse(key, q.r[key.id])) { clean.r[key.id] = q.r[key.id]; }
         if (isObject(q.t) && q.t[key.id]) { clean.t[key.id] = Math.max(0, q.t[key.id] | 0); }
       });
       state.q[quiz.id] = clean;
     });
     return state;
   }
+  /* A stored response must be one this question can have: damaged state must never
+     reach the page (a stray quote in an id once stopped the course from starting). */
+  function validResponse(key, value) {
+    if (typeof value !== "string") { return false; }
+    var ids = key.options || key.scale || key.correct || key.pairs || [];
+    function known(id) { return ids.indexOf(id) >= 0; }
+    var parts = value.split(",");
+    switch (key.type) {
+      case "single_choice": case "likert": return known(value);
+      case "multiple_response": return parts.every(known);
+      case "true_false": return value === "1" || value === "0";
+      case "ordering": return sameSet(parts, key.correct);
+      case "matching":
+        return parts.every(function (p) { var kv = p.split(":"); return kv.length === 2 && known(kv[0]) && known(kv[1]); });
+      case "fill_in": return value.length <= (key.maxLength || 250) && value === cleanText(value);
+      case "numeric": return value.length <= 24 && value === cleanText(value);
+    }
+    return false;
+  }
+
   /* Untouched quizzes are left out: suspend_data is scarce (4096 in SCORM 1.2). */
-  function encodeState(state) {
+  function encodeState(state, limit) {
     var quizzes = {};
     Object.keys(state.q).forEach(function (id) {
       var q = state.q[id];
       if (q.n || q.o || Object.keys(q.r).length || Object.keys(q.t).length) { quizzes[id] = q; }
     });
-    return JSON.stringify({ v: state.v, k: state.k, s: state.s, q: quizzes });
+    var text = JSON.stringify({ v: state.v, k: state.k, s: state.s, q: quizzes });
+    if (!limit || text.length <= limit) { return text; }
+    /* Too long for the LMS (the build's bound makes this rare): keep what matters most.
+       Dropped first: draft answers of open attempts, then tries per question, then the
+       answers of submitted attempts; attempts, best scores and passes always stay. */
+    var steps = [
+      function (q) { if (q.o) { q.r = {}; } },
+      function (q) { q.t = {}; },
+      function (q) { q.r = {}; }
+    ];
+    var copy = JSON.parse(JSON.stringify(quizzes));
+    for (var i = 0; i < steps.length && text.length > limit; i++) {
+      Object.keys(copy).forEach(function (id) { steps[i](copy[id]); });
+      text = JSON.stringify({ v: state.v, k: state.k, s: state.s, q: copy });
+    }
+    if (window.console) { console.warn("coursepack: resume state trimmed to fit the LMS's limit (" + text.length + "/" + limit + ")"); }
+    return text;
   }
 
   /* ------------------------------------------------------- the quiz view */
@@ -261,7 +311,8 @@
         each(inputs, function (i) { if (i.checked) { values.push(i.value); } });
         return values.length ? values.join(",") : undefined;
       case "fill_in": case "numeric":
-        return inputs[0].value === "" ? undefined : inputs[0].value;
+        return inputs[0].value === "" ? undefined :
+          cleanText(inputs[0].value, key.type === "fill_in" ? key.maxLength : 24);
       case "matching":
         each(inputs, function (s) { if (s.value) { values.push(s.getAttribute("data-source") + ":" + s.value); } });
         return values.length ? values.join(",") : undefined;
@@ -296,7 +347,7 @@
   function applyOrder(fieldset, order) {
     var list = fieldset.querySelector("[data-order-list]");
     order.forEach(function (id) {
-      var li = list.querySelector('[data-item="' + id + '"]');
+      var li = list.querySelector(attr("data-item", id));
       if (li) { list.appendChild(li); }
     });
   }
@@ -376,14 +427,14 @@
       case "numeric": return key.min === key.max ? String(key.min) : key.min + " – " + key.max;
       case "matching":
         return key.pairs.map(function (id) {
-          var select = fs.querySelector('[data-source="' + id + '"]');
+          var select = fs.querySelector(attr("data-source", id));
           var label = fs.querySelector('label[for="' + select.id + '"]').textContent;
           var option = select.querySelector('option[value="' + id + '"]').textContent;
           return label + " → " + option;
         }).join(" ; ");
       case "ordering":
         return key.correct.map(function (id) {
-          return fs.querySelector('[data-item="' + id + '"] .cp-order-text').textContent;
+          return fs.querySelector(attr("data-item", id) + " .cp-order-text").textContent;
         }).join(" → ");
     }
     return "";
@@ -403,7 +454,7 @@
     var general = fs.querySelector('[data-feedback="' + (verdict ? "correct" : "incorrect") + '"]');
     if (general) { general.hidden = false; }
     each(fs.querySelectorAll("input:checked"), function (input) {
-      var mine = fs.querySelector('[data-option-feedback="' + input.value + '"]');
+      var mine = fs.querySelector(attr("data-option-feedback", input.value));
       if (mine) { mine.hidden = false; }
     });
     if (review !== "answers" || verdict || !revealAnswer) { return; }
@@ -480,6 +531,7 @@
   };
 
   Quiz.prototype.saveDraft = function () {
+    this.player.answered = true;
     var qs = this.state();
     if (!qs.o && qs.n > 0) { return; }
     qs.o = 1;
@@ -518,16 +570,16 @@
     qs.t = {};
     if (qs.b === null || outcome.percent > qs.b) { qs.b = outcome.percent; }
     if (outcome.passed) { qs.p = 1; }
-    var self = this, adapter = this.player.adapter;
+    var self = this, player = this.player, tracked = !player.readOnly;
     this.shown.forEach(function (id) {
       self.showFeedback(id, outcome.verdicts[id], true);
       self.lockQuestion(id, true);
-      if (adapter && adapter.interaction) {
-        adapter.interaction(self.key, self.keys[id], qs.r[id], outcome.verdicts[id], qs.n,
-          self.player.questionIndex[id]);
+      if (tracked) {
+        player.call("interaction", [self.key, self.keys[id], qs.r[id], outcome.verdicts[id], qs.n,
+          player.questionIndex[id]]);
       }
     });
-    if (adapter && adapter.submitted) { adapter.submitted(this.key, outcome, qs.n); }
+    if (tracked) { player.call("submitted", [this.key, outcome, qs.n]); }
     this.renderResult();
     this.section.querySelector(".cp-result").focus();
     this.player.save(true);
@@ -545,11 +597,19 @@
     if (first) { first.focus(); }
   };
 
+  /* A draft typed just before the page is hidden or closed is saved now. */
+  Quiz.prototype.flush = function () {
+    if (!this.draftTimer) { return; }
+    clearTimeout(this.draftTimer);
+    this.draftTimer = null;
+    this.saveDraft();
+  };
+
   Quiz.prototype.bind = function () {
-    var self = this, timer = null;
+    var self = this;
     function later() {
-      clearTimeout(timer);
-      timer = setTimeout(function () { self.saveDraft(); }, DRAFT_DELAY_MS);
+      clearTimeout(self.draftTimer);
+      self.draftTimer = setTimeout(function () { self.draftTimer = null; self.saveDraft(); }, DRAFT_DELAY_MS);
     }
     this.form.addEventListener("change", function () { self.saveDraft(); });
     this.form.addEventListener("input", later);
@@ -615,6 +675,7 @@
       if (ok !== true) { self.notice(typeof ok === "string" ? ok : self.t.not_tracking); return; }
       self.adapter = adapter;
       return Promise.resolve(adapter.resume()).then(function (saved) {
+        self.takeBackup(saved ? saved.state : "");
         if (!saved) { return; }
         self.state = decodeState(saved.state, self.data);
         var at = self.indexOf(saved.location || "");
@@ -727,7 +788,7 @@
       passed: passed,
       score: attempted ? result.b : null,
       location: this.steps[this.at].id,
-      state: encodeState(this.state)
+      state: encodeState(this.state, this.adapter && this.adapter.stateLimit)
     };
   };
 
@@ -739,49 +800,168 @@
     if (text) { text.textContent = percent + " %"; }
   };
 
-  /* Send progress to the adapter; commit at once when it matters, else throttled. */
+  /* Every adapter call is guarded: an LMS API that throws must not stop the course,
+     and counts as a failed save. */
+  Player.prototype.call = function (name, args) {
+    if (!this.adapter || !this.adapter[name]) { return undefined; }
+    try { return this.adapter[name].apply(this.adapter, args || []); }
+    catch (error) {
+      if (window.console) { console.error("coursepack: the LMS failed during " + name, error); }
+      return false;
+    }
+  };
+
+  /* Progress on screen at once; to the LMS at once when it matters, else throttled. */
   Player.prototype.save = function (important) {
     var p = this.progress();
     this.updateProgressBar(p);
     this.updateLocks();
     if (p.exhausted) { this.notice(this.t.attempt_over); }
-    if (!this.adapter || this.finished) { return; }
-    this.adapter.update(p);
+    if (!this.adapter || this.finished || this.readOnly) { return; }
+    this.call("update", [p]);
     var status = [p.completed, p.exhausted, p.passed, p.score].join("|");
     var changed = status !== this.lastStatus;
     this.lastStatus = status;
     if (important || changed) { this.commit(); return; }
-    /* Other changes (page turns, draft answers) are committed together, at most
-       COMMIT_DELAY_MS later: Moodle commits with synchronous requests, so a commit
-       per keystroke would freeze the page, and a longer wait risks losing work. */
+    /* Draft answers are committed together, at most COMMIT_DELAY_MS later: Moodle
+       commits with synchronous requests, so a commit per keystroke would freeze the
+       page, and a longer wait risks losing work. */
     var self = this;
     if (!this.commitTimer) { this.commitTimer = setTimeout(function () { self.commit(); }, COMMIT_DELAY_MS); }
   };
 
+  /* Hand the current progress to the LMS and commit it. Saved means both worked: a
+     value the LMS refused (a too long suspend_data, 351/405) is a failed save too. */
   Player.prototype.commit = function () {
     clearTimeout(this.commitTimer);
     this.commitTimer = null;
-    if (!this.adapter || this.finished) { return; }
-    var self = this;
-    if (this.adapter.commit()) {
-      if (this.retryTimer) { clearTimeout(this.retryTimer); this.retryTimer = null; this.notice(""); }
-      return;
+    if (!this.adapter || this.finished || this.readOnly) { return false; }
+    var p = this.progress();
+    var updated = this.call("update", [p]) !== false;
+    var committed = this.call("commit") !== false;
+    if (updated && committed) { this.saved(); return true; }
+    this.unsaved(p);
+    return false;
+  };
+
+  Player.prototype.saved = function () {
+    this.failing = false;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.dropBackup();
+    var box = byId("cp-notice");
+    if (box && box.textContent === this.t.save_failed) { this.notice(""); }
+    if (this.exitPending) {
+      this.exitPending = false;
+      this.notice(this.finish() ? this.t.exit_done : this.t.exit_failed);
     }
-    this.notice(this.t.save_failed);
+  };
+
+  /* Not saved: say so plainly, keep a copy in this browser, and try again. */
+  Player.prototype.unsaved = function (p) {
+    var self = this;
+    this.failing = true;
+    this.backup(p);
+    this.notice(this.exitPending ? this.t.exit_pending : this.t.save_failed);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(function () { self.commit(); }, RETRY_MS);
   };
 
+  /* The unsaved state, kept in localStorage under the course, its version and the
+     learner, so the next launch can offer to restore it into the LMS. */
+  Player.prototype.backupKey = function () {
+    var learner = this.adapter && this.adapter.learner ? this.adapter.learner : "";
+    return "coursepack.unsaved:" + this.data.course.id + ":" + this.data.course.version + ":" + learner;
+  };
+  Player.prototype.backup = function (p) {
+    try {
+      window.localStorage.setItem(this.backupKey(), JSON.stringify({ state: p.state, location: p.location }));
+    } catch (e) { /* storage full or disabled: the notice still tells the truth */ }
+  };
+  Player.prototype.dropBackup = function () {
+    try { window.localStorage.removeItem(this.backupKey()); } catch (e) { /* disabled */ }
+  };
+  Player.prototype.readBackup = function () {
+    try {
+      var saved = JSON.parse(window.localStorage.getItem(this.backupKey()) || "null");
+      return saved && typeof saved.state === "string" ? saved : null;
+    } catch (e) { return null; }
+  };
+
+  /* A copy left by a session whose last save failed: offered, never applied silently.
+     It is held here until the learner decides, and put back if the page closes first. */
+  Player.prototype.takeBackup = function (lmsState) {
+    var saved = this.readBackup();
+    this.dropBackup();
+    this.restorable = saved && saved.state !== lmsState ? saved : null;
+  };
+  Player.prototype.offerRestore = function () {
+    var saved = this.restorable, self = this;
+    if (!saved) { return; }
+    var box = byId("cp-notice");
+    if (!box) { return; }
+    box.textContent = this.t.restore_offer + " ";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "cp-button cp-restore";
+    button.textContent = this.t.restore_button;
+    button.addEventListener("click", function () {
+      self.restorable = null;
+      self.state = decodeState(saved.state, self.data);
+      var at = self.indexOf(saved.location || "");
+      each(document.querySelectorAll("[data-quiz]"), function (section) { section.cpQuiz.render(); });
+      self.notice("");
+      self.show(at >= 0 ? at : self.at, false);
+      self.commit();
+    });
+    box.appendChild(button);
+  };
+
+  Player.prototype.flushDrafts = function () {
+    each(document.querySelectorAll("[data-quiz]"), function (section) {
+      if (section.cpQuiz) { section.cpQuiz.flush(); }
+    });
+  };
+
+  /* End the session. From the exit button, the progress is committed first and the
+     session ends only once the LMS has it; at unload, exactly one call is made. */
   Player.prototype.finish = function (unloading) {
-    if (this.finished) { return; }
-    clearTimeout(this.retryTimer);
+    if (this.finished) { return true; }
+    this.flushDrafts();
     clearTimeout(this.commitTimer);
+    this.commitTimer = null;
+    if (!this.adapter || this.readOnly) { this.finished = true; return false; }
     var p = this.progress();
-    if (this.adapter) {
-      this.adapter.update(p);
-      this.adapter.finish(p, (Date.now() - this.started) / 1000, !!unloading);
+    if (!unloading) {
+      if (!this.commit()) { this.exitPending = true; this.notice(this.t.exit_pending); return false; }
+    } else {
+      this.call("update", [p]);
+      if (this.failing) { this.backup(p); }
+      else if (this.restorable) { this.backup(this.restorable); }
     }
+    clearTimeout(this.retryTimer);
+    var ended = this.call("finish", [p, (Date.now() - this.started) / 1000, !!unloading]) !== false;
     this.finished = true;
+    if (!ended) { this.backup(p); }
+    return ended;
+  };
+
+  /* A second live tab of the same course and learner would overwrite the first one's
+     answers: the newer tab becomes read-only and says why. */
+  Player.prototype.watchTabs = function () {
+    if (!window.BroadcastChannel || !this.adapter) { return; }
+    var self = this;
+    var channel = new BroadcastChannel(this.backupKey().replace("unsaved", "tab"));
+    channel.onmessage = function (event) {
+      if (event.data === "hello" && !self.readOnly && !self.finished) { channel.postMessage("here"); }
+      else if (event.data === "here" && !self.answered) {
+        self.readOnly = true;
+        clearTimeout(self.commitTimer);
+        self.notice(self.t.other_tab);
+      }
+    };
+    channel.postMessage("hello");
+    this.channel = channel;
   };
 
   Player.prototype.bind = function () {
@@ -812,18 +992,23 @@
       if (index >= 0 && index !== self.at) { self.show(index, true); }
     });
     document.querySelector(".cp-exit").addEventListener("click", function () {
-      self.finish();
-      self.notice(self.t.exit_done);
-      this.disabled = true;
+      var ended = self.finish();
+      if (ended) { self.notice(self.t.exit_done); this.disabled = true; }
+      else if (!self.exitPending) { self.notice(self.t.exit_failed); this.disabled = true; }
     });
-    each(document.querySelectorAll("[data-quiz]"), function (section) { new Quiz(self, section).render(); });
+    each(document.querySelectorAll("[data-quiz]"), function (section) {
+      section.cpQuiz = new Quiz(self, section);
+      section.cpQuiz.render();
+    });
     /* Chrome blocks synchronous requests during unload, so commit as soon as the
        page is hidden, and end the session on pagehide (standards.md 2.1 §9). */
     /* Only what is still waiting (a draft answer) is committed when the page is hidden:
        at unload Moodle sends each call by beacon, and one call (Terminate) must carry
        the end of the session alone (standards.md 3.6). */
     document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "hidden" && self.commitTimer) { self.commit(); }
+      if (document.visibilityState !== "hidden") { return; }
+      self.flushDrafts();
+      if (self.commitTimer) { self.commit(); }
     });
     window.addEventListener("pagehide", function () { self.finish(true); });
   };
@@ -838,6 +1023,10 @@
       var fromHash = player.indexOf(decodeURIComponent((window.location.hash || "").slice(1)));
       player.show(player.adapter || fromHash < 0 ? player.at : fromHash, false);
       window.scrollTo(0, 0);
+      if (player.adapter) {
+        player.offerRestore();
+        player.watchTabs();
+      }
       /* Hiding the other pages moves Chrome's sequential focus starting point to
          the end of the document; put it back at the top so the first Tab reaches
          the skip link (WCAG 2.4.1, 2.4.3). */
