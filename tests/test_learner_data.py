@@ -245,3 +245,70 @@ def test_adversarial_typed_text_never_outgrows_the_build_bound(
         assert written and max(len(w) for w in written) <= worst_case_size(course)
         assert errors == []
         page.close()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_actions_and_faults_lose_nothing_once_the_lms_recovers(
+    context: BrowserContext, flagship_unpacked: dict[str, Path], flagship_course: Course, seed: int
+) -> None:
+    """Seeded: quizzes taken right or wrong, commits failing or not, the tab closed and
+    reopened. After recovery, the LMS holds every submitted quiz and the best score."""
+    import random
+
+    rng = random.Random(seed)
+    quizzes = list(flagship_course.quizzes())
+    submitted: dict[str, int] = {}
+    best_final: float | None = None
+    with MoodleLms() as lms:
+        page, frame, errors = launch(context, lms, flagship_unpacked["scorm2004"])
+        for _step in range(8):
+            action = rng.choice(["quiz", "quiz", "fault", "heal", "reopen"])
+            if action == "fault":
+                lms.state.fail_commits = 10_000
+            elif action == "heal":
+                lms.state.fail_commits = 0
+            elif action == "reopen":
+                page.goto("about:blank")
+                page.wait_for_timeout(300)
+                page.close()
+                page, frame, errors = launch(context, lms, flagship_unpacked["scorm2004"])
+                if frame.is_visible(".cp-restore"):
+                    frame.click(".cp-restore")
+            else:
+                quiz = rng.choice(quizzes)
+                go_to(frame, quiz.id)
+                section = by_id(quiz.id)
+                if frame.is_visible(f"{section} .cp-retry"):
+                    frame.click(f"{section} .cp-retry")
+                if not frame.is_enabled(f"{section} .cp-submit"):
+                    continue
+                scored = len([q for q in quiz.questions if q.weight > 0])
+                wrong = rng.choice([0, 1, scored])
+                take_quiz(frame, quiz, wrong=wrong, navigate=False)
+                submitted[quiz.id] = submitted.get(quiz.id, 0) + 1
+                if quiz is final(flagship_course):
+                    score = round(100 * (scored - wrong) / scored, 2)
+                    best_final = score if best_final is None else max(best_final, score)
+        lms.state.fail_commits = 0
+        page.goto("about:blank")
+        page.wait_for_timeout(300)
+        page.close()
+        page, frame, errors = launch(context, lms, flagship_unpacked["scorm2004"])
+        if frame.is_visible(".cp-restore"):
+            frame.click(".cp-restore")
+            frame.wait_for_timeout(300)
+        exit_course(frame)
+        frame.wait_for_timeout(300)
+        state = json.loads(lms.values["cmi.suspend_data"])
+        for quiz_id, times in submitted.items():
+            assert state["q"][quiz_id]["n"] == times, quiz_id
+        if best_final is not None:
+            assert float(lms.values["cmi.score.raw"]) == pytest.approx(best_final, abs=0.01)
+        ids = [
+            v
+            for k, v in lms.values.items()
+            if k.startswith("cmi.interactions.") and k.endswith(".id")
+        ]
+        assert len(ids) == len(set(ids)), "each question recorded once"
+        assert errors == []
+        page.close()

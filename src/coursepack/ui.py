@@ -61,6 +61,8 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
         "launch_failed": "The learning platform did not accept this launch: your progress will not be recorded. Open the course again from your learning platform.",
         "lrs_offline": "Tracking is offline: your progress is kept in this browser and will be sent when the connection is back.",
         "lrs_rejected": "The learning record store refused some tracking data; it is kept in this browser. Tell your course administrator.",
+        "lrs_state_unread": "Your earlier progress could not be loaded yet. This session is kept in this browser and nothing stored is overwritten; we keep trying.",
+        "lrs_exit_pending": "Not all of your progress has reached the learning platform yet. It is kept in this browser and will be sent the next time you open the course here.",
         "noscript": "JavaScript is off: you can read every page below, but quizzes and progress tracking need JavaScript.",
     },
     "fr": {
@@ -116,6 +118,8 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
         "launch_failed": "La plateforme de formation n’a pas accepté ce lancement : votre progression ne sera pas enregistrée. Ouvrez de nouveau le cours depuis votre plateforme.",
         "lrs_offline": "Le suivi est hors ligne : votre progression est gardée dans ce navigateur et sera envoyée dès le retour de la connexion.",
         "lrs_rejected": "L’entrepôt d’apprentissage a refusé certaines données de suivi ; elles sont gardées dans ce navigateur. Prévenez la personne qui administre le cours.",
+        "lrs_state_unread": "Votre progression précédente n’a pas encore pu être chargée. Cette session est gardée dans ce navigateur et rien d’enregistré n’est écrasé ; nous réessayons.",
+        "lrs_exit_pending": "Une partie de votre progression n’a pas encore atteint la plateforme de formation. Elle est gardée dans ce navigateur et sera envoyée la prochaine fois que vous ouvrirez le cours ici.",
         "noscript": "JavaScript est désactivé : vous pouvez lire toutes les pages ci-dessous, mais les quiz et le suivi de la progression en ont besoin.",
     },
 }

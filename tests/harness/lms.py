@@ -110,6 +110,13 @@ class LmsState:
     states: dict[tuple[str, str, str, str], bytes] = field(default_factory=dict)
     fetch_tokens: dict[str, int] = field(default_factory=dict)  # token -> times fetched
     forwarded: int = 0
+    # Fault knobs: fail the next N State API reads / writes with 503, and answer
+    # statements with this status instead of forwarding them (e.g. 401).
+    state_get_fail: int = 0
+    state_put_fail: int = 0
+    fail_state_reads: dict[str, int] = field(default_factory=dict)  # stateId -> next N GETs fail
+    statements_status: int | None = None
+    state_gets: int = 0
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -142,6 +149,21 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, json.dumps(reply).encode(), "application/json")
             return
         if parts.path == "/xapi/activities/state":
+            if method == "GET":
+                state.state_gets += 1
+            state_id = dict(parse_qsl(parts.query)).get("stateId", "")
+            if method == "GET" and state.fail_state_reads.get(state_id, 0) > 0:
+                state.fail_state_reads[state_id] -= 1
+                self._send(503, b"unavailable", "text/plain")
+                return
+            if method == "GET" and state.state_get_fail > 0:
+                state.state_get_fail -= 1
+                self._send(503, b"unavailable", "text/plain")
+                return
+            if method == "PUT" and state.state_put_fail > 0:
+                state.state_put_fail -= 1
+                self._send(503, b"unavailable", "text/plain")
+                return
             query = dict(parse_qsl(parts.query))
             key = (query.get("activityId", ""), _agent_key(query.get("agent", "")),
                    query.get("registration", ""), query.get("stateId", ""))  # fmt: skip
@@ -159,6 +181,9 @@ class _Handler(BaseHTTPRequestHandler):
         if parts.path.startswith("/xapi/statements") and state.lrs_url:
             if state.lrs_down:
                 self._send(503, b"LRS unavailable", "text/plain")
+                return
+            if state.statements_status is not None:
+                self._send(state.statements_status, b"refused", "text/plain")
                 return
             suffix = parts.path.removeprefix("/xapi/") + (f"?{parts.query}" if parts.query else "")
             self._forward(method, state.lrs_url + suffix, body)

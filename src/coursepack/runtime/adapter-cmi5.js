@@ -68,13 +68,30 @@
       return client.enqueue(s);
     }
     function au() { return { id: activityId, objectType: "Activity" }; }
-    function saveFlags(keepalive) { return client.putState(stateParams("coursepack.cmi5"), flags, keepalive); }
+    var flagsUnread = false, bookmarkUnread = false;
+    function setFlags(saved) {
+      var local = client.pendingState("coursepack.cmi5");
+      var merged = { completed: !!(saved && saved.completed) || !!(local && local.completed),
+        passed: !!(saved && saved.passed) || !!(local && local.passed) };
+      flags = { completed: flags.completed || merged.completed, passed: flags.passed || merged.passed };
+    }
+    function readFlagsLater() {
+      setTimeout(function () {
+        client.readState(stateParams("coursepack.cmi5"), 1).then(function (answer) {
+          if (!answer.ok) { readFlagsLater(); return; }
+          flagsUnread = false;
+          setFlags(answer.value);
+          if (CP.player) { CP.player.save(true); }
+        });
+      }, 3000);
+    }
+    function saveFlags(keepalive) { return client.saveState(stateParams("coursepack.cmi5"), flags, keepalive); }
 
     /* passed/failed judge the final assessment against LMS.LaunchData.masteryScore
        when the LMS gives one (cmi5 9.3.4-5), else against the course's pass mark:
        once per session, one passed per registration, and no failed after it. */
     function judge(percent, passedByCourse) {
-      if (mode !== "Normal" || judged || flags.passed) { return; }
+      if (mode !== "Normal" || judged || flags.passed || flagsUnread) { return; }
       var scaled = Math.round(percent * 100) / 10000;
       var mastery = typeof launch.masteryScore === "number" ? launch.masteryScore : null;
       var passed = mastery !== null ? scaled >= mastery : passedByCourse;
@@ -112,7 +129,8 @@
         var self = this;
         return fetchToken().then(function (token) {
           self.token = token;
-          client = new LRS.Client(params.endpoint, "Basic " + token.token, registration + "|" + activityId, function (status) {
+          var identity = activityId + "|" + registration + "|" + JSON.stringify(actor);
+          client = new LRS.Client(params.endpoint, "Basic " + token.token, identity, function (status) {
             if (status === "rejected") { rejected = true; }
             CP.notice(rejected ? t.lrs_rejected : status === "offline" ? t.lrs_offline : "");
           });
@@ -123,9 +141,11 @@
           launch = launchData;
           template = clone(launchData.contextTemplate);
           mode = launchData.launchMode || "Normal";
-          return client.getState(stateParams("coursepack.cmi5")).catch(function () { return null; });
-        }).then(function (saved) {
-          if (saved) { flags = { completed: !!saved.completed, passed: !!saved.passed }; }
+          return client.readState(stateParams("coursepack.cmi5"));
+        }).then(function (answer) {
+          /* Unread flags are not "none": completed and passed wait until they are read,
+             so neither is ever sent twice in a registration (cmi5 9.3.3, 9.3.4). */
+          if (answer.ok) { setFlags(answer.value); } else { flagsUnread = true; readFlagsLater(); }
           /* A reload in the same session must not initialize twice (cmi5 9.3.2). */
           if (!self.token.initialized) {
             statement(VERBS.initialized, au(), { cmi5: true });
@@ -139,7 +159,12 @@
         });
       },
       resume: function () {
-        return client.getState(stateParams(BOOKMARK)).catch(function () { return null; });
+        return client.readState(stateParams(BOOKMARK)).then(function (answer) {
+          var local = client.pendingState(BOOKMARK);
+          if (!answer.ok) { bookmarkUnread = true; CP.notice(t.lrs_state_unread); return local; }
+          if (local) { client.flushStates(); }
+          return local || answer.value;
+        });
       },
       viewed: function (step) {
         if (mode !== "Normal") { return; }
@@ -162,14 +187,14 @@
         /* A pass that could not be reported in its own session (a failed was sent
            there first) is reported at the start of the next one. */
         if (p.passed === true && !flags.passed && p.score !== null) { judge(p.score, true); }
-        if (flags.completed || !p.completed) { return; }
+        if (flags.completed || !p.completed || flagsUnread) { return; }
         flags.completed = true;
         statement(VERBS.completed, au(), { cmi5: true, moveon: true, result: { completion: true, duration: elapsed() } });
         saveFlags();
       },
       commit: function () {
         var p = this.progress;
-        if (p && mode === "Normal") { client.putState(stateParams(BOOKMARK), { state: p.state, location: p.location }); }
+        if (p && mode === "Normal" && !bookmarkUnread) { client.saveState(stateParams(BOOKMARK), { state: p.state, location: p.location }); }
         client.flush();
         return true;
       },
@@ -178,13 +203,15 @@
          leaves the session to the LMS, which records it as abandoned (cmi5 9.3.8). */
       finish: function (p, seconds, unloading) {
         if (terminated) { return; }
-        if (mode === "Normal") { client.putState(stateParams(BOOKMARK), { state: p.state, location: p.location }, true); }
+        if (mode === "Normal" && !bookmarkUnread) { client.saveState(stateParams(BOOKMARK), { state: p.state, location: p.location }, true); }
         if (unloading) { client.flushOnUnload(); return; }
         terminated = true;
         statement(VERBS.terminated, au(), { cmi5: true, result: { duration: LRS.duration(seconds) } });
         try { window.sessionStorage.removeItem(session); } catch (e) { /* private mode */ }
-        /* After terminated has reached the LRS, go back to the LMS (cmi5 10.2.6). */
-        client.drained().then(function () {
+        /* After terminated has reached the LRS, go back to the LMS (cmi5 10.2.6). If the
+           LRS does not answer in time, say so and stay: the data is kept in this browser. */
+        client.settled(8000).then(function (delivered) {
+          if (!delivered) { CP.notice(t.lrs_exit_pending); return; }
           if (launch.returnURL) { window.location.assign(launch.returnURL); }
         });
       }

@@ -24,14 +24,28 @@
     var grouping = [{ id: target.course }];
     if (params.grouping) { grouping.push({ id: params.grouping }); }
     var language = params["Accept-Language"] || target.language;
-    var rejected = false;
-    var client = new LRS.Client(params.endpoint, params.auth || "", root + "|" + (registration || ""), function (status) {
+    var rejected = false, unread = false;
+    var identity = root + "|" + (registration || "") + "|" + JSON.stringify(actor);
+    var client = new LRS.Client(params.endpoint, params.auth || "", identity, function (status) {
       if (status === "rejected") { rejected = true; }
-      if (rejected) { CP.notice(t.lrs_rejected); }
-      else { CP.notice(status === "offline" ? t.lrs_offline : ""); }
+      CP.notice(rejected ? t.lrs_rejected : status === "offline" ? t.lrs_offline : unread ? t.lrs_state_unread : "");
     });
     var stateParams = { activityId: root, agent: JSON.stringify(actor), registration: registration, stateId: STATE_ID };
     var started = Date.now(), mode = "normal", baseline = null, firstLaunch = true, lastSaved = "";
+    /* unread: true while the stored state could not be read; nothing may overwrite it. */
+
+    /* Keep trying to read the stored state; once read, merge it into this session. */
+    function readLater() {
+      setTimeout(function () {
+        client.readState(stateParams, 1).then(function (answer) {
+          if (!answer.ok) { readLater(); return; }
+          unread = false;
+          CP.notice("");
+          if (answer.value && answer.value.state && CP.player) { CP.player.adoptRemote(answer.value.state); }
+          else if (CP.player) { CP.player.commit(); }
+        });
+      }, 3000);
+    }
 
     function context(parent) {
       var ctx = { contextActivities: { grouping: grouping }, language: language };
@@ -54,14 +68,23 @@
 
     return {
       start: function () {
-        return client.getState(stateParams).then(function (saved) {
+        var self = this;
+        return client.readState(stateParams).then(function (answer) {
+          /* A state written here that the LRS never stored is newer than its copy. */
+          var local = client.pendingState(STATE_ID);
+          if (!answer.ok) {
+            unread = true;
+            readLater();
+            self.saved = local;
+            send(local ? "initialized" : "attempted", rootActivity());
+            CP.notice(t.lrs_state_unread);
+            return true;
+          }
+          var saved = local || answer.value;
           firstLaunch = !saved;
-          this.saved = saved;
+          self.saved = saved;
+          if (local) { client.flushStates(); }
           send(firstLaunch ? "attempted" : "initialized", rootActivity());
-          return true;
-        }.bind(this), function () {
-          /* No State API: track anyway, without resume. */
-          send("attempted", rootActivity());
           return true;
         });
       },
@@ -98,7 +121,7 @@
         if (p && mode === "normal") {
           var document_ = { state: p.state, location: p.location };
           var text = JSON.stringify(document_);
-          if (text !== lastSaved) { lastSaved = text; client.putState(stateParams, document_); }
+          if (text !== lastSaved && !unread) { lastSaved = text; client.saveState(stateParams, document_); }
         }
         client.flush();
         return true;
@@ -106,7 +129,7 @@
       finish: function (p, seconds, unloading) {
         var done = p.completed || p.passed === true;
         send(done ? "terminated" : "suspended", rootActivity(), { result: { duration: LRS.duration(seconds) } });
-        client.putState(stateParams, { state: p.state, location: p.location }, unloading);
+        if (!unread && mode === "normal") { client.saveState(stateParams, { state: p.state, location: p.location }, unloading); }
         if (unloading) { client.flushOnUnload(); }
       },
       client: client

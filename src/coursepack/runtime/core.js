@@ -656,6 +656,8 @@
   }
 
   Player.prototype.notice = function (text) {
+    /* A read-only tab keeps saying so: no other notice replaces it. */
+    if (this.readOnly && text !== this.t.other_tab) { return; }
     var box = byId("cp-notice");
     if (box) { box.textContent = text || ""; }
   };
@@ -917,6 +919,24 @@
     box.appendChild(button);
   };
 
+  /* Stored progress read late (the LRS was down at launch): merged with this session,
+     never replaced by it. Per quiz the record with more attempts wins; best score and
+     pass are kept from both; viewed lessons are joined. */
+  Player.prototype.adoptRemote = function (text) {
+    var remote = decodeState(text, this.data), local = this.state;
+    remote.s.forEach(function (id) { if (local.s.indexOf(id) < 0) { local.s.push(id); } });
+    Object.keys(remote.q).forEach(function (id) {
+      var r = remote.q[id], l = local.q[id];
+      if (!l || r.n > l.n) { local.q[id] = r; l = r; r = local.q[id]; }
+      if (r.b !== null && (l.b === null || r.b > l.b)) { l.b = r.b; }
+      l.p = l.p || r.p ? 1 : 0;
+    });
+    each(document.querySelectorAll("[data-quiz]"), function (section) {
+      if (section.cpQuiz) { section.cpQuiz.render(); }
+    });
+    this.save(true);
+  };
+
   Player.prototype.flushDrafts = function () {
     each(document.querySelectorAll("[data-quiz]"), function (section) {
       if (section.cpQuiz) { section.cpQuiz.flush(); }
@@ -1047,7 +1067,11 @@
     interactionType: function (key) { return INTERACTION_TYPES[key.type]; },
     scormAccess: scormAccess,
     responsePattern: responsePattern,
-    notice: function (text) { var box = byId("cp-notice"); if (box) { box.textContent = text || ""; } },
+    notice: function (text) {
+      if (window.Coursepack.player) { window.Coursepack.player.notice(text); return; }
+      var box = byId("cp-notice");
+      if (box) { box.textContent = text || ""; }
+    },
     correctPattern: correctPattern,
     /* Every question of the course in order: index i is question i's interaction. */
     questionList: function (data) {

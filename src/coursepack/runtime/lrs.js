@@ -12,6 +12,9 @@
   var VERSION = "1.0.3";
   var BATCH = 25;
   var MAX_DELAY_MS = 30000;
+  /* Only a statement the LRS can never accept is set aside (xAPI Communication 2.1.1:
+     400 Bad Request, 409 Conflict, 413 too large); everything else is retried. */
+  var PERMANENT = { 400: true, 409: true, 413: true };
 
   function uuid() {
     if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
@@ -31,7 +34,22 @@
   }
 
   function readStore(key) {
-    try { return JSON.parse(window.localStorage.getItem(key) || "[]"); } catch (e) { return []; }
+    try {
+      var list = JSON.parse(window.localStorage.getItem(key) || "[]");
+      return Array.isArray(list) ? list : [];
+    } catch (e) { return []; }
+  }
+  function readObject(key) {
+    try {
+      var value = JSON.parse(window.localStorage.getItem(key) || "{}");
+      return value && typeof value === "object" && !Array.isArray(value) ? value : {};
+    } catch (e) { return {}; }
+  }
+  function writeObject(key, value) {
+    try {
+      if (Object.keys(value).length) { window.localStorage.setItem(key, JSON.stringify(value)); }
+      else { window.localStorage.removeItem(key); }
+    } catch (e) { /* storage full or blocked */ }
   }
   function writeStore(key, list) {
     try {
@@ -40,19 +58,68 @@
     } catch (e) { /* storage full or blocked: the in-memory queue still works */ }
   }
 
-  /* endpoint ends with "/"; auth is the Authorization header value, used verbatim. */
-  function Client(endpoint, auth, storageKey, onStatus) {
+  /* A short stable hash for storage keys (FNV-1a, 32 bits, hex). */
+  function hashKey(text) {
+    var h = 2166136261;
+    for (var i = 0; i < text.length; i++) { h = Math.imul(h ^ text.charCodeAt(i), 16777619); }
+    return (h >>> 0).toString(16);
+  }
+
+  /* endpoint ends with "/"; auth is the Authorization header value, used verbatim.
+     Everything kept in this browser is keyed by endpoint + actor + activity +
+     registration: on a shared browser one learner's queue is never sent with another
+     learner's credentials or to another LRS. Each tab keeps its own queue (two tabs
+     offline must not overwrite each other's); a tab adopts the queues of closed tabs
+     (Web Locks tell which are closed), and statement ids keep delivery idempotent. */
+  function Client(endpoint, auth, identity, onStatus) {
     this.endpoint = endpoint.charAt(endpoint.length - 1) === "/" ? endpoint : endpoint + "/";
     this.auth = auth;
-    this.key = "coursepack.queue." + storageKey;
-    this.rejectedKey = "coursepack.rejected." + storageKey;
-    this.queue = readStore(this.key);
+    this.base = "coursepack.queue." + hashKey(this.endpoint + "|" + identity) + ".";
+    this.tab = uuid();
+    this.key = this.base + this.tab;
+    this.rejectedKey = "coursepack.rejected." + hashKey(this.endpoint + "|" + identity);
+    this.stateKey = "coursepack.state." + hashKey(this.endpoint + "|" + identity);
+    this.queue = [];
     this.onStatus = onStatus || function () {};
     this.sending = false;
     this.delay = 0;
     this.timer = null;
     this.waiters = [];
+    this.pendingStates = readObject(this.stateKey);
+    this.stateTimer = null;
+    this.stateDelay = 0;
+    this.adopt();
   }
+
+  /* Queues left by tabs that are gone (no lock held) join this tab's queue. */
+  Client.prototype.adopt = function () {
+    var self = this, others = [];
+    try {
+      for (var i = 0; i < window.localStorage.length; i++) {
+        var key = window.localStorage.key(i);
+        if (key && key.indexOf(this.base) === 0 && key !== this.key) { others.push(key); }
+      }
+    } catch (e) { return; }
+    /* Older single-queue storage (no tab suffix) is adopted too. */
+    function take(key) {
+      var items = readStore(key);
+      var known = {};
+      self.queue.forEach(function (s) { known[s.id] = true; });
+      items.forEach(function (s) { if (s && !known[s.id]) { self.queue.push(s); } });
+      try { window.localStorage.removeItem(key); } catch (e) { /* blocked */ }
+      writeStore(self.key, self.queue);
+    }
+    if (navigator.locks && navigator.locks.request) {
+      navigator.locks.request(this.key, function () { return new Promise(function () {}); });
+      others.forEach(function (key) {
+        navigator.locks.request(key, { ifAvailable: true }, function (lock) {
+          if (lock) { take(key); self.flush(); }
+        });
+      });
+    } else {
+      others.forEach(take);
+    }
+  };
 
   Client.prototype.headers = function (json) {
     var headers = { "X-Experience-API-Version": VERSION };
@@ -104,7 +171,9 @@
         self.queue.splice(0, batch.length);
         self.single = false;
         self.done();
-      } else if (response.status >= 500 || response.status === 429 || response.status === 408) {
+      } else if (!PERMANENT[response.status]) {
+        /* Authorisation (401/403), server and network errors pass: keep the statements
+           queued and try again, in this session and the next. */
         self.retryLater();
       } else if (batch.length > 1) {
         self.single = true;
@@ -159,6 +228,61 @@
     } catch (e) { /* keepalive body too large: the next launch sends it */ }
   };
 
+  /* GET with retries: a state that could not be read must never be taken for "none".
+     Resolves {ok: true, value} or {ok: false}. */
+  Client.prototype.readState = function (params, tries) {
+    var self = this, left = tries || 3;
+    return this.getState(params).then(function (value) { return { ok: true, value: value }; }, function () {
+      if (left <= 1) { return { ok: false }; }
+      return new Promise(function (resolve) { setTimeout(resolve, 400 * (4 - left)); })
+        .then(function () { return self.readState(params, left - 1); });
+    });
+  };
+
+  /* State documents are written like statements are sent: the latest one per stateId
+     is kept in localStorage until the LRS has stored it, and retried with back-off. */
+  Client.prototype.saveState = function (params, value, keepalive) {
+    this.pendingStates[params.stateId] = { params: params, value: value };
+    writeObject(this.stateKey, this.pendingStates);
+    return this.flushStates(keepalive);
+  };
+  Client.prototype.pendingState = function (stateId) {
+    var pending = this.pendingStates[stateId];
+    return pending ? pending.value : null;
+  };
+  Client.prototype.flushStates = function (keepalive) {
+    var self = this;
+    clearTimeout(this.stateTimer);
+    this.stateTimer = null;
+    var ids = Object.keys(this.pendingStates);
+    return Promise.all(ids.map(function (id) {
+      var pending = self.pendingStates[id];
+      return self.putState(pending.params, pending.value, keepalive).then(function (ok) {
+        if (ok && self.pendingStates[id] === pending) { delete self.pendingStates[id]; }
+        return ok;
+      });
+    })).then(function (results) {
+      writeObject(self.stateKey, self.pendingStates);
+      var ok = results.every(Boolean);
+      if (ok) { self.stateDelay = 0; return true; }
+      if (!keepalive) {
+        self.stateDelay = Math.min(MAX_DELAY_MS, self.stateDelay ? self.stateDelay * 2 : 1000);
+        self.onStatus("offline");
+        self.stateTimer = setTimeout(function () { self.flushStates(); }, self.stateDelay);
+      }
+      return false;
+    });
+  };
+
+  /* Statements and state documents all stored (bounded wait), for Save and exit. */
+  Client.prototype.settled = function (timeoutMs) {
+    var self = this;
+    var work = Promise.all([this.drained(), Object.keys(this.pendingStates).length ? this.flushStates() : true])
+      .then(function (r) { return r[0] && r[1] && !self.queue.length && !Object.keys(self.pendingStates).length; });
+    var timeout = new Promise(function (resolve) { setTimeout(function () { resolve(false); }, timeoutMs); });
+    return Promise.race([work, timeout]);
+  };
+
   Client.prototype.getState = function (params) {
     return fetch(this.url("activities/state", params), { headers: this.headers(false), credentials: "omit" })
       .then(function (response) {
@@ -202,6 +326,7 @@
   }
 
   window.CoursepackLRS = {
-    Client: Client, uuid: uuid, duration: duration, normaliseActor: normaliseActor, launchParameters: launchParameters
+    Client: Client, uuid: uuid, duration: duration, normaliseActor: normaliseActor, launchParameters: launchParameters,
+    hashKey: hashKey
   };
 })();
