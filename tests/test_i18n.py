@@ -288,3 +288,64 @@ def test_a_translated_image_replaces_the_original_in_that_language(
     assert 'src="assets/media/square.svg"' in page_of(tmp_path / "o" / "minimal-1.0-en-scorm12.zip")
     with zipfile.ZipFile(tmp_path / "o" / "minimal-1.0-fr-scorm12.zip") as archive:
         assert "carré" in archive.read("assets/locale/fr/media/square.svg").decode()
+
+
+def _html_lesson(course: Path) -> None:
+    lesson = course / "lessons" / "two.md"
+    lesson.write_text(
+        "---\nid: two\ntitle: Lesson two\nallow_html: true\n---\nAn <em>HTML</em> paragraph.\n",
+        encoding="utf-8",
+    )
+
+
+def test_an_html_translation_cannot_add_links_or_take_the_runtimes_names(
+    course: Path, tmp_path: Path
+) -> None:
+    _html_lesson(course)
+    runner.invoke(app, ["i18n", "extract", "minimal", "--lang", "fr"])
+    attack = 'Un <a href="https://evil.example/" target="_top">lien</a>.'
+    translate_po(
+        course / "locale" / "fr.po",
+        lambda c, s: attack if "HTML" in s and "paragraph" in s else french(c, s),
+    )
+    result = runner.invoke(app, ["build", "minimal", "--lang", "fr", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "changes the links or images [] -> ['https://evil.example/'] [CP903]" in result.stderr
+
+
+def test_html_cannot_claim_the_runtimes_ids_or_navigate_the_lms(
+    course: Path, tmp_path: Path
+) -> None:
+    lesson = course / "lessons" / "two.md"
+    lesson.write_text(
+        "---\nid: two\ntitle: Lesson two\nallow_html: true\n---\n"
+        '<div id="cp-data" class="cp-step x">{"tracking": {}}</div>\n'
+        '<p><a href="https://example.org/" target="_top">out</a> '
+        '<img src="\\\\host\\share\\x.png" alt="x"></p>\n',
+        encoding="utf-8",
+    )
+    build(course, ["scorm12"], tmp_path / "o")
+    page = page_of(tmp_path / "o" / "minimal-1.0-scorm12.zip")
+    assert page.count('id="cp-data"') == 1  # the runtime's own, not the lesson's
+    assert 'class="cp-step x"' not in page
+    assert 'target="_top"' not in page
+    assert "host" not in page.split('id="two"', 1)[1].split("</section>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    "target", ["Page {n:>300000000} sur {total}", "Page { sur {total}", "{n}{}"]
+)
+def test_interface_translations_keep_exactly_the_source_placeholders(
+    course: Path, tmp_path: Path, target: str
+) -> None:
+    runner.invoke(app, ["i18n", "extract", "minimal", "--lang", "de"])
+    translate_po(
+        course / "locale" / "de.po",
+        lambda c, s: target if c == "ui.lesson_of" else "DE " + s if "](" not in s else s,
+    )
+    result = runner.invoke(app, ["build", "minimal", "--lang", "de", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert (
+        "error: translation of ui.lesson_of must use exactly the placeholders ['n', 'total'] "
+        "as {name}, with no other braces [CP903]"
+    ) in result.stderr

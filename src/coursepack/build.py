@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from coursepack.check import check
+from coursepack.check import check, check_links
 from coursepack.clock import build_time
 from coursepack.diagnostics import Diagnostic, Location, error, has_errors, sorted_unique, warning
 from coursepack.errors import CourseError, PackagingError, UsageError
@@ -88,6 +88,7 @@ def prepare(course_dir: Path) -> tuple[RenderedCourse | None, list[Diagnostic]]:
     loaded = load_course(course_dir)
     diagnostics = list(loaded.diagnostics)
     diagnostics.extend(check(loaded.course, loaded.lessons, loaded.quizzes))
+    diagnostics.extend(check_links(course_dir))
     rendered = None
     if loaded.course is not None and not has_errors(diagnostics):
         rendered, found = render_course(loaded.course)

@@ -6,11 +6,13 @@ they become SCORM identifiers, interaction ids and xAPI activity ids.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from coursepack.diagnostics import Diagnostic, Location, error
 from coursepack.model import Course, Lesson, Quiz
+from coursepack.paths import OUTSIDE, is_inside
 
 
 def _located_ids(
@@ -74,3 +76,22 @@ def check(
     if course is not None:
         problems.extend(check_tracking(course))
     return problems
+
+
+def check_links(course_root: Path) -> list[Diagnostic]:
+    """Every symbolic link in the course folder must stay inside it.
+
+    The build reads lessons, quizzes, media, locale files, the logo and theme
+    overrides from the course folder; a link out of it would copy the build
+    machine's files (environment, keys) into a package.
+    """
+    root = course_root.resolve()
+    found: list[Diagnostic] = []
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted([*dirs, *files]):
+            path = Path(folder) / name
+            if path.is_symlink() and not is_inside(root, path):
+                relative = path.relative_to(root).as_posix()
+                found.append(error(Location(path), "CP207", f"'{relative}' {OUTSIDE}"))
+    return found

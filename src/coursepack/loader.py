@@ -30,7 +30,7 @@ from coursepack.model import (
     ModuleEntry,
     Quiz,
 )
-from coursepack.paths import case_hint, exists_exact
+from coursepack.paths import OUTSIDE, case_hint, exists_exact, is_inside
 
 COURSE_FILE = "course.yml"
 QUIZ_SUFFIXES = {".yml", ".yaml"}
@@ -286,6 +286,9 @@ def _resolve(course_root: Path, reference: str, where: Location, out: _Collector
             error(where, "CP202", f"file not found: '{reference}'{case_hint(course_root, posix)}")
         )
         return None
+    if not is_inside(course_root, path):
+        out.add(error(where, "CP207", f"'{reference}' {OUTSIDE}"))
+        return None
     if not path.is_file():
         out.add(error(where, "CP202", f"'{reference}' is not a regular file"))
         return None
@@ -444,10 +447,15 @@ def load_course(course_root: Path) -> LoadResult:
     config_path = root / COURSE_FILE
     if not config_path.is_file():
         raise UsageError(f"no {COURSE_FILE} in '{course_root}': is this a course folder?")
+    if not is_inside(root, config_path):
+        raise UsageError(f"{COURSE_FILE} {OUTSIDE}")
     out = _Collector()
     file = Location(config_path, 1, 1)
     text = _read_text(config_path, file, out)
     raw = _parse_yaml(text, file, out) if text is not None else None
+    if raw is None and text is not None and not out.items:
+        out.add(error(file, "CP103", f"{COURSE_FILE} is empty: it needs at least id, version, "
+                      "language, title, description and modules"))  # fmt: skip
     config = _validate(CourseConfig, raw, file, out) if raw is not None else None
 
     # Go on from the raw tree even when course.yml is invalid, so the lessons and

@@ -9,6 +9,7 @@ lesson file becomes a link to that lesson inside the course.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -22,7 +23,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from coursepack.diagnostics import Diagnostic, Location, error, warning
-from coursepack.paths import case_hint, exists_exact
+from coursepack.paths import OUTSIDE, case_hint, exists_exact, is_inside
 
 ASSET_PREFIX = "assets"
 LOCALE_DIR = "locale"
@@ -99,6 +100,9 @@ def _parser(allow_html: bool, table_label: str) -> MarkdownIt:
 
 
 def _is_local(reference: str) -> bool:
+    # Browsers read '\\host' and '/\\host' as network paths: never local.
+    if "\\" in reference:
+        return False
     parts = urlsplit(reference)
     return not parts.scheme and not parts.netloc and not reference.startswith("#")
 
@@ -125,11 +129,21 @@ def _check_local(reference: str, ctx: _Context, line: int | None, what: str) -> 
         hint = case_hint(ctx.course_root, inside, base=base)
         ctx.diagnostics.append(error(where, "CP401", f"{what} not found: '{reference}'{hint}"))
         return None
+    if not is_inside(ctx.course_root, ctx.course_root.joinpath(*inside.parts)):
+        ctx.diagnostics.append(error(where, "CP402", f"{what} '{reference}' {OUTSIDE}"))
+        return None
     if ctx.language:
         # A translated image or caption file replaces the original in that language.
         override = PurePosixPath(LOCALE_DIR, ctx.language, *inside.parts)
         if exists_exact(ctx.course_root, override):
+            if not is_inside(ctx.course_root, ctx.course_root.joinpath(*override.parts)):
+                ctx.diagnostics.append(error(where, "CP402", f"'{override.as_posix()}' {OUTSIDE}"))
+                return None
             inside = override
+    problem = media_problem(ctx.course_root.joinpath(*inside.parts))
+    if problem is not None:
+        ctx.diagnostics.append(error(where, "CP411", f"{what} '{reference}' {problem}"))
+        return None
     ctx.assets.add(inside.as_posix())
     suffix = f"#{parts.fragment}" if parts.fragment else ""
     return f"{ASSET_PREFIX}/{inside.as_posix()}{suffix}"
@@ -367,8 +381,9 @@ def _translator(translations: Mapping[str, str]) -> Callable[[StateCore], None]:
     return translate
 
 
-def link_targets(text: str) -> list[str]:
-    """The link and image targets of inline Markdown, which a translation must keep."""
+def link_targets(text: str, *, html: bool = False) -> list[str]:
+    """The link and image targets of inline Markdown, which a translation must keep;
+    with ``html`` (lessons with allow_html), those of raw HTML too."""
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
     targets = []
     for token in md.parseInline(text)[0].children or []:
@@ -376,6 +391,12 @@ def link_targets(text: str) -> list[str]:
             targets.append(str(token.attrGet("href")))
         elif token.type == "image":
             targets.append(str(token.attrGet("src")))
+        elif html and token.type == "html_inline":
+            # Raw HTML (allow_html lessons) follows the same rule as Markdown links.
+            targets.extend(_HTML_TARGET.findall(token.content))
+    for block in md.parse(text) if html else []:
+        if block.type == "html_block":
+            targets.extend(_HTML_TARGET.findall(block.content))
     return sorted(targets)
 
 
@@ -395,4 +416,31 @@ def _sanitise(html: str) -> str:
 def _keep_safe_urls(tag: str, attribute: str, value: str) -> str | None:
     if attribute in {"src", "poster"} and not _is_local(value):
         return None  # media must come from the package (no tracking pixels)
+    if attribute in {"id", "class"} and any(
+        word.lower().startswith(RUNTIME_PREFIX) for word in value.split()
+    ):
+        return None  # the runtime's own names (cp-data, cp-step…) are not the author's
+    if attribute == "target" and value != "_blank":
+        return None  # never _top/_parent: content must not navigate the LMS's page
     return value
+
+
+RUNTIME_PREFIX = "cp-"
+_HTML_TARGET = re.compile(r"""\b(?:href|src|poster)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+
+
+_SVG_SCRIPT = re.compile(
+    rb"<\s*(?:[\w-]+:)?(?:script|foreignObject|iframe|embed|object)\b|\son\w+\s*=|javascript:",
+    re.IGNORECASE,
+)
+
+
+def media_problem(path: Path) -> str | None:
+    """Why a media file must not be packaged: clicked, an SVG or HTML file opens as a
+    page on the LMS's origin, outside the course's content security policy."""
+    suffix = path.suffix.lower()
+    if suffix in {".html", ".htm", ".xhtml", ".xht"}:
+        return "is an HTML file; link a page of the course or a PDF instead"
+    if suffix in {".svg", ".svgz"} and _SVG_SCRIPT.search(path.read_bytes()):
+        return "contains script (a <script>, an event handler or a javascript: link); remove it"
+    return None

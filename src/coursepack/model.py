@@ -42,15 +42,43 @@ from coursepack.diagnostics import Location
 # Moodle accepts only [\w.] in short identifiers (standards.md 1.I) and SCORM wants
 # xs:ID/NCName values (S12-7): a letter or underscore first, no hyphen, no colon.
 IDENTIFIER_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.]{0,63}$"
+# Names of Object.prototype: as keys of the runtime's id maps they would blank a page
+# or pollute every object (an id 'constructor' or '__proto__').
+RESERVED_IDS = frozenset(
+    {"constructor", "__proto__", "prototype", "hasOwnProperty", "isPrototypeOf",
+     "propertyIsEnumerable", "toLocaleString", "toString", "valueOf", "__defineGetter__",
+     "__defineSetter__", "__lookupGetter__", "__lookupSetter__"}
+)  # fmt: skip
+
+
+def _not_reserved(value: str) -> str:
+    if value in RESERVED_IDS:
+        raise ValueError(f"'{value}' is reserved by JavaScript; choose another identifier")
+    return value
+
+
+def _no_control_characters(value: str) -> str:
+    # XML 1.0 cannot carry them (manifests, tincan.xml, XLIFF) and they break pages.
+    bad = next((c for c in value if (ord(c) < 32 and c not in "\t\n\r") or c == "\x7f"), None)
+    if bad is not None:
+        raise ValueError(f"control character U+{ord(bad):04X} in text; remove it")
+    return value
+
+
 Identifier = Annotated[
     str,
     StringConstraints(pattern=IDENTIFIER_PATTERN),
+    AfterValidator(_not_reserved),
     Field(
         description="Stable identifier: a letter or '_' first, then letters, digits, '_' "
         "or '.'; at most 64 characters. Never change it once learners have used the course."
     ),
 ]
-NonEmptyText = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+NonEmptyText = Annotated[
+    str,
+    StringConstraints(min_length=1, strip_whitespace=True),
+    AfterValidator(_no_control_characters),
+]
 Percent = Annotated[int, Field(ge=0, le=100)]
 LanguageTag = Annotated[
     str,

@@ -52,11 +52,29 @@ def zip_bytes(files: Mapping[str, bytes], when: datetime) -> bytes:
     return buffer.getvalue()
 
 
+def _check_destination(dest: Path) -> None:
+    """A destination that could not take a file, or a link that would send the bytes
+    elsewhere, is refused before anything is written."""
+    if dest.is_symlink():
+        raise PackagingError(f"cannot write '{dest}': it is a symbolic link")
+    if dest.exists() and not dest.is_file():
+        raise PackagingError(f"cannot write '{dest}': it is a folder or a special file")
+
+
+def write_atomic(dest: Path, data: bytes) -> None:
+    """One file, written to a temporary file beside it and renamed into place."""
+    write_all({dest: data})
+
+
 def write_all(packages: Mapping[Path, bytes]) -> None:
     """Write every package or none: temporary files first, then renames."""
+    for dest in packages:
+        _check_destination(dest)
     staged: list[tuple[Path, Path]] = []
+    current: Path | None = None
     try:
         for dest, data in packages.items():
+            current = dest
             dest.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
             tmp = Path(tmp_name)
@@ -67,9 +85,11 @@ def write_all(packages: Mapping[Path, bytes]) -> None:
                 os.fsync(handle.fileno())
             tmp.chmod(0o644)
         for staged_tmp, dest in staged:
+            current = dest
             staged_tmp.replace(dest)
     except OSError as exc:
-        raise PackagingError(f"cannot write '{exc.filename or ''}': {exc.strerror}") from exc
+        # Name the destination the user asked for, never the temporary file.
+        raise PackagingError(f"cannot write '{current}': {exc.strerror}") from exc
     finally:
         for leftover, _ in staged:
             leftover.unlink(missing_ok=True)

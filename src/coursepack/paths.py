@@ -54,3 +54,20 @@ def case_hint(root: Path, relative: PurePosixPath, *, base: PurePosixPath | None
     if base is not None:
         shown = posixpath.relpath(shown, base.as_posix() or ".")
     return f" (did you mean '{shown}'? web servers are case-sensitive)"
+
+
+def is_inside(root: Path, path: Path) -> bool:
+    """``path``, with every symbolic link followed, lies inside ``root``.
+
+    Course folders come from pull requests and strangers: a link to
+    ``/proc/self/environ`` or ``/etc/passwd`` must never be read into a package.
+    """
+    try:
+        real = path.resolve(strict=True)
+        base = root.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return False
+    return real == base or base in real.parents
+
+
+OUTSIDE = "is a symbolic link to a file outside the course folder; copy the file into the course"

@@ -34,7 +34,7 @@ from coursepack.model import (
     SingleChoice,
     TrueFalse,
 )
-from coursepack.paths import exists_exact
+from coursepack.paths import exists_exact, is_inside
 from coursepack.state import NUMERIC_MAX_LENGTH
 from coursepack.theme import Theme, resolve_theme
 from coursepack.ui import direction, strings_for
@@ -376,6 +376,7 @@ def branding(course: Course, theme: Theme) -> tuple[dict[str, bytes], str | None
             relative.is_absolute()
             or ".." in relative.parts
             or not exists_exact(course.root, relative)
+            or not is_inside(course.root, course.root.joinpath(*relative.parts))
         ):
             problems.append(
                 error(

@@ -25,6 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from coursepack.diagnostics import Diagnostic, Location, error
 from coursepack.errors import UsageError
+from coursepack.paths import is_inside
 
 DEFAULT_THEME = "default"
 OVERRIDES_DIR = "overrides"
@@ -90,7 +91,9 @@ class Theme:
             if not static.is_dir():
                 continue
             for path in sorted(static.rglob("*")):
-                if path.is_file():
+                # A link out of the theme folder is never packaged (issue: a course's
+                # overrides/static/ linked to /etc/passwd).
+                if path.is_file() and is_inside(folder, path):
                     files["theme/" + path.relative_to(static).as_posix()] = path
         return dict(sorted(files.items()))
 

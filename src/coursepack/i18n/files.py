@@ -22,6 +22,7 @@ from lxml import etree
 from coursepack.clock import build_time
 from coursepack.diagnostics import Diagnostic, Location, error
 from coursepack.i18n.units import Unit
+from coursepack.packaging import write_atomic
 from coursepack.xmlutil import hardened_parser, sub_element, to_bytes
 
 XLIFF = "urn:oasis:names:tc:xliff:document:2.0"
@@ -90,7 +91,7 @@ def write_po_file(path: Path, units: list[Unit], course_id: str, language: str, 
         )
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=100, sort_output=False, include_previous=False)
-    path.write_bytes(buffer.getvalue())
+    write_atomic(path, buffer.getvalue())
 
 
 def read_po_file(path: Path) -> TranslationFile:
@@ -144,7 +145,7 @@ def write_xliff_file(path: Path, units: list[Unit], course_id: str, language: st
         sub_element(segment, x + "source", unit.source)
         if entry:
             sub_element(segment, x + "target", entry.target)
-    path.write_bytes(to_bytes(root))
+    write_atomic(path, to_bytes(root))
 
 
 def read_xliff_file(path: Path) -> TranslationFile:

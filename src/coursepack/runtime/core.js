@@ -28,6 +28,10 @@
       .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(^|[^\ud800-\udbff])[\udc00-\udfff]/g, "$1");
     return max ? clean.slice(0, max) : clean;
   }
+  /* A launch URL fragment such as "#%" must not stop the course (URIError). */
+  function decodeFragment(hash) {
+    try { return decodeURIComponent(String(hash || "").replace(/^#/, "")); } catch (e) { return ""; }
+  }
   function fmt(text, values) {
     return text.replace(/\{(\w+)\}/g, function (_, k) { return values[k] === undefined ? "" : values[k]; });
   }
@@ -1008,7 +1012,7 @@
       });
     });
     window.addEventListener("hashchange", function () {
-      var index = self.indexOf(decodeURIComponent(window.location.hash.slice(1)));
+      var index = self.indexOf(decodeFragment(window.location.hash));
       if (index >= 0 && index !== self.at) { self.show(index, true); }
     });
     document.querySelector(".cp-exit").addEventListener("click", function () {
@@ -1040,7 +1044,7 @@
     window.Coursepack.player = player;
     player.connect().then(function () {
       player.bind();
-      var fromHash = player.indexOf(decodeURIComponent((window.location.hash || "").slice(1)));
+      var fromHash = player.indexOf(decodeFragment(window.location.hash));
       player.show(player.adapter || fromHash < 0 ? player.at : fromHash, false);
       window.scrollTo(0, 0);
       if (player.adapter) {
