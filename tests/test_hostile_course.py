@@ -10,6 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from playwright.sync_api import Browser
 
 from coursepack.build import build
 from coursepack.errors import CourseError, UsageError
@@ -239,3 +242,65 @@ def test_media_that_would_run_script_on_the_lms_origin_is_refused(
     [diagnostic] = raised.value.diagnostics
     assert diagnostic.code == "CP411"
     assert diagnostic.message == f"link target '../media/{name}' {problem}"
+
+
+TEXT = (
+    st.lists(
+        st.one_of(
+            st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+            st.sampled_from(["<!--", "</script>", "\u2028", "\u2029", "<", ">", "&", '"', "\\"]),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+    .map("".join)
+    .filter(lambda t: bool(t.strip()))
+)
+
+
+@pytest.mark.browser
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(title=TEXT, prompt=TEXT)
+def test_any_text_keeps_the_runtime_data_valid_and_the_course_starting(
+    chromium: Browser, tmp_path_factory: pytest.TempPathFactory, title: str, prompt: str
+) -> None:
+    import shutil
+
+    from tests.conftest import FIXTURES
+    from tests.harness.static import serve
+
+    root = tmp_path_factory.mktemp("unicode")
+    course = root / "course"
+    shutil.copytree(FIXTURES / "minimal", course)
+    lesson = course / "lessons" / "one.md"
+    lesson.write_text(
+        lesson.read_text("utf-8").replace(
+            "title: Lesson one", f"title: {json.dumps(title, ensure_ascii=False)}"
+        ),
+        "utf-8",
+    )
+    quiz = course / "quizzes" / "quiz.yml"
+    quiz.write_text(
+        quiz.read_text("utf-8").replace(
+            "prompt: The sky is blue.", f"prompt: {json.dumps(prompt, ensure_ascii=False)}"
+        ),
+        "utf-8",
+    )
+    try:
+        result = build(course, ["scorm12"], root / "out")
+    except CourseError as exc:
+        raise AssertionError([d.message for d in exc.diagnostics]) from None
+    json.loads(runtime_data(result.packages[0].path))
+    folder = root / "unpacked"
+    with zipfile.ZipFile(result.packages[0].path) as archive:
+        archive.extractall(folder)
+    with serve(folder) as url:
+        page = chromium.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(url + "/index.html")
+        page.wait_for_selector("body[data-cp-ready]", timeout=10_000)
+        page.close()
+    assert errors == []
