@@ -349,3 +349,55 @@ def test_interface_translations_keep_exactly_the_source_placeholders(
         "error: translation of ui.lesson_of must use exactly the placeholders ['n', 'total'] "
         "as {name}, with no other braces [CP903]"
     ) in result.stderr
+
+
+def test_a_po_file_with_an_unknown_charset_is_a_located_error(course: Path, tmp_path: Path) -> None:
+    runner.invoke(app, ["i18n", "extract", "minimal", "--lang", "fr"])
+    po = course / "locale" / "fr.po"
+    po.write_text(po.read_text("utf-8").replace("charset=utf-8", "charset=klingon-8"), "utf-8")
+    result = runner.invoke(app, ["build", "minimal", "--lang", "fr", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "minimal/locale/fr.po:1: error: invalid PO file: unknown charset" in result.stderr
+
+
+def test_a_po_header_without_a_course_is_explained(course: Path, tmp_path: Path) -> None:
+    runner.invoke(app, ["i18n", "extract", "minimal", "--lang", "fr"])
+    po = course / "locale" / "fr.po"
+    text = po.read_text("utf-8")
+    kept = [line for line in text.splitlines() if "Project-Id-Version" not in line]
+    po.write_text("\n".join(kept), "utf-8")
+    result = runner.invoke(app, ["build", "minimal", "--lang", "fr", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert (
+        "minimal/locale/fr.po:1: error: the header has no Project-Id-Version naming the course; "
+        "start from 'coursepack i18n extract' [CP904]"
+    ) in result.stderr
+
+
+def test_quiz_intro_blocks_translate_by_unit_never_by_substring(
+    course: Path, tmp_path: Path
+) -> None:
+    quiz = course / "quizzes" / "quiz.yml"
+    quiz.write_text(
+        quiz.read_text("utf-8").replace(
+            "title: Quiz\n",
+            "title: Quiz\nintro: |-\n  Good luck.\n\n  Good luck, and re-read first.\n",
+        ),
+        "utf-8",
+    )
+    runner.invoke(app, ["i18n", "extract", "minimal", "--lang", "de"])
+    german = {
+        "Good luck.": "Viel Glück.",
+        "Good luck, and re-read first.": "Viel Glück, lies zuerst nach.",
+    }
+    translate_po(
+        course / "locale" / "de.po",
+        lambda c, s: german.get(s, s if ("](" in s or c.startswith("ui.")) else "DE " + s),
+    )
+    result = runner.invoke(
+        app, ["build", "minimal", "--lang", "de", "-f", "scorm12", "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 0, result.stderr
+    page = page_of(tmp_path / "o" / "minimal-1.0-de-scorm12.zip")
+    assert "Viel Glück, lies zuerst nach." in page
+    assert "and re-read" not in page

@@ -211,7 +211,7 @@ def test_a_course_that_could_outgrow_the_2004_budget_is_refused_with_its_locatio
     )
     with pytest.raises(CourseError) as raised:
         build(course, ["scorm2004"], tmp_path / "out")
-    [diagnostic] = raised.value.diagnostics
+    [diagnostic] = [d for d in raised.value.diagnostics if d.is_error]
     assert diagnostic.code == "CP602"
     assert (diagnostic.location.file.name, diagnostic.location.line) == ("course.yml", 1)
     assert diagnostic.message.startswith("the SCORM 2004 data model can reach ")
@@ -299,13 +299,16 @@ def test_interaction_indices_are_the_same_for_every_learner(
                     if k.startswith("cmi.interactions.") and k.endswith(".id")
                 }
             )
-    assert tables[0] == tables[1]
+    # The same index always holds the same question, whatever each learner was shown.
+    common = set(tables[0]) & set(tables[1])
+    assert common and all(tables[0][key] == tables[1][key] for key in common)
     position = {
         q.id: i
         for i, q in enumerate(q for quiz in flagship_course.quizzes() for q in quiz.questions)
     }
-    for key, question in tables[0].items():
-        assert int(key.split(".")[2]) == position[question]
+    for table in tables:
+        for key, question in table.items():
+            assert int(key.split(".")[2]) == position[question]
 
 
 @pytest.fixture

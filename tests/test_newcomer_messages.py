@@ -29,7 +29,10 @@ def build(tmp_path: Path, *extra: str) -> tuple[int, list[str]]:
     result = CliRunner().invoke(
         app, ["build", "all_types", "--format", "scorm12", "--out", str(tmp_path / "out"), *extra]
     )
-    return result.exit_code, [line for line in result.stderr.splitlines() if line]
+    # The fixture's own item-lint warnings (CP52x) are not the subject of these tests.
+    return result.exit_code, [
+        line for line in result.stderr.splitlines() if line and "[CP52" not in line
+    ]
 
 
 def test_an_unquoted_comma_in_a_flow_mapping_says_to_quote_the_text(

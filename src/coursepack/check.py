@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from coursepack.diagnostics import Diagnostic, Location, error
+from coursepack.lint import lint_items
 from coursepack.model import Course, Lesson, Quiz
 from coursepack.paths import OUTSIDE, is_inside
 
@@ -75,6 +76,7 @@ def check(
     problems = check_identifiers(course, lessons, quizzes)
     if course is not None:
         problems.extend(check_tracking(course))
+        problems.extend(lint_items(course))
     return problems
 
 

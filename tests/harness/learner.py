@@ -82,13 +82,24 @@ def answer(frame: Frame, question: Question, *, correctly: bool) -> None:
         frame.check(by_id(f"{qid}-{question.scale[0].id}"))
 
 
+def shown_questions(frame: Frame, quiz: Quiz) -> list[Question]:
+    """The questions the current attempt shows (all of them, unless the quiz draws)."""
+    return [q for q in quiz.questions if frame.is_visible(f'[data-question="{q.id}"]')]
+
+
+def drawn(quiz: Quiz) -> int:
+    return quiz.draw or len(quiz.questions)
+
+
 def take_quiz(frame: Frame, quiz: Quiz, *, wrong: int = 0, navigate: bool = True) -> None:
     """Answer every question, the first ``wrong`` scored ones incorrectly, and submit."""
     if navigate:
         go_to(frame, quiz.id)
-    scored = [q for q in quiz.questions if q.weight > 0]
+    # With a pool ('draw'), only the questions this attempt shows are answered.
+    shown = shown_questions(frame, quiz)
+    scored = [q for q in shown if q.weight > 0]
     wrong_ids = {q.id for q in scored[:wrong]}
-    for question in quiz.questions:
+    for question in shown:
         answer(frame, question, correctly=question.id not in wrong_ids)
     frame.click(f"{by_id(quiz.id)} .cp-submit")
     frame.wait_for_selector(f"{by_id(quiz.id)} .cp-result:not(:empty)")

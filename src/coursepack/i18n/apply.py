@@ -218,8 +218,12 @@ def _quiz(quiz: Quiz, found: Mapping[tuple[str, str], str]) -> Quiz:
         if context == f"quiz.{quiz.id}.intro"
     }
     intro = quiz.intro
-    for source, target in intro_blocks.items():
-        intro = intro.replace(source, target) if intro else intro
+    if intro and intro_blocks:
+        # One pass over the source text, each block replaced by its own unit: a
+        # translation is never scanned again, so units cannot half-apply.
+        longest_first = sorted(intro_blocks, key=len, reverse=True)
+        pattern = re.compile("|".join(re.escape(source) for source in longest_first))
+        intro = pattern.sub(lambda match: intro_blocks[match.group(0)], intro)
     return quiz.model_copy(
         update={
             "title": found.get((f"quiz.{quiz.id}.title", quiz.title), quiz.title),

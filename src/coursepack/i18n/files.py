@@ -107,7 +107,22 @@ def read_po_file(path: Path) -> TranslationFile:
         raise TranslationFileError(
             [error(Location(path, 1, 0), "CP901", f"invalid PO file: {exc}")]
         ) from exc
+    except LookupError as exc:  # a Content-Type charset Python does not know
+        raise TranslationFileError(
+            [error(Location(path, 1, 0), "CP901", f"invalid PO file: unknown charset ({exc})")]
+        ) from exc
     course_id = (catalog.project or "").strip()
+    if course_id in {"", "PROJECT"}:  # Babel's stand-in when the header has none
+        raise TranslationFileError(
+            [
+                error(
+                    Location(path, 1, 0),
+                    "CP904",
+                    "the header has no Project-Id-Version naming the course; "
+                    "start from 'coursepack i18n extract'",
+                )
+            ]
+        )
     language = str(catalog.locale).replace("_", "-") if catalog.locale else ""
     result = TranslationFile(path=path, course_id=course_id, language=language)
     for message in catalog:
