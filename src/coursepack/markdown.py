@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import nh3
@@ -88,15 +89,32 @@ def _parser(allow_html: bool, table_label: str) -> MarkdownIt:
     md.use(footnote_plugin)
     # A wide table scrolls inside its own box on a phone; a keyboard user must be
     # able to reach and scroll it (WCAG 2.1.1), so the box is a labelled region.
-    label = escape_html(table_label)
-    md.add_render_rule(
-        "table_open",
-        lambda *_: (
-            f'<div class="cp-table" role="region" tabindex="0" aria-label="{label}"><table>\n'
-        ),
-    )
+    md.add_render_rule("table_open", lambda _self, tokens, idx, _options, env: _table_open(
+        tokens, idx, env, table_label
+    ))  # fmt: skip
     md.add_render_rule("table_close", lambda *_: "</table></div>\n")
     return md
+
+
+def _table_open(tokens: Sequence[Token], idx: int, env: Any, table_label: str) -> str:
+    """The scrolling box of a table, named after the section it is in: several tables
+    on one page must not share one landmark name (axe 'landmark-unique')."""
+    heading = next(
+        (
+            tokens[i + 1].content
+            for i in range(idx - 1, -1, -1)
+            if tokens[i].type == "heading_open" and i + 1 < len(tokens)
+        ),
+        "",
+    )
+    seen = env.setdefault("cp_tables", {}) if isinstance(env, dict) else {}
+    key = heading or table_label
+    seen[key] = seen.get(key, 0) + 1
+    name = f"{heading} – {table_label}" if heading else table_label
+    if seen[key] > 1:
+        name += f" {seen[key]}"
+    label = escape_html(name)
+    return f'<div class="cp-table" role="region" tabindex="0" aria-label="{label}"><table>\n'
 
 
 def _is_local(reference: str) -> bool:
