@@ -174,6 +174,7 @@ class _ReportFormat(StrEnum):
     json = "json"
     junit = "junit"
     github = "github"
+    sarif = "sarif"
 
 
 class _Profile(StrEnum):
@@ -221,7 +222,7 @@ def validate(
     ] = "",
     report_format: Annotated[
         _ReportFormat,
-        typer.Option("--format", metavar="[text|json|junit|github]", help="Output format."),
+        typer.Option("--format", metavar="[text|json|junit|github|sarif]", help="Output format."),
     ] = _ReportFormat.text,
     output: Annotated[
         Path | None,
@@ -260,7 +261,7 @@ def validate(
         reports = [validate_path(path, options) for path in paths]
     except CoursepackError as exc:
         _fail(exc)
-    rendered = render(reports, report_format.value)
+    rendered = render(reports, report_format.value, [str(p) for p in paths])
     if output is not None:
         output.write_text(rendered, encoding="utf-8")
         if report_format is not _ReportFormat.text:
@@ -270,6 +271,19 @@ def validate(
     failing = {Level.ERROR, Level.WARNING} if strict else {Level.ERROR}
     if any(f.level in failing for report in reports for f in report.findings):
         raise typer.Exit(1)
+
+
+@app.command(cls=_Command)
+def rules(
+    profile: Annotated[
+        _Profile,
+        typer.Option(metavar="[default|moodle]", help="Show severities under this profile."),
+    ] = _Profile.default,
+) -> None:
+    """Print the validator's rule catalogue: code, severity, what it checks, the fix."""
+    from coursepack.validate.report import catalogue
+
+    typer.echo(catalogue(profile.value), nl=False)
 
 
 @app.command(cls=_Command)

@@ -15,6 +15,15 @@ RESERVED = {"endpoint", "fetch", "actor", "registration", "activityId"}
 MOVE_ON = {"Passed", "Completed", "CompletedAndPassed", "CompletedOrPassed", "NotApplicable"}
 LAUNCH_METHODS = {"AnyWindow", "OwnWindow"}
 MASTERY = re.compile(r"^(0(\.\d{1,4})?|1(\.0{1,4})?)$")
+# RFC 3986 characters only: no spaces, controls, quotes or angle brackets.
+VALID_URL = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$")
+# CourseStructure.xsd sequences, checked in code since no schema ships by default.
+ORDER = {
+    "courseStructure": ["course", "objectives", "au|block"],
+    "course": ["title", "description", "*"],
+    "block": ["title", "description", "objectives", "au|block"],
+    "au": ["title", "description", "objectives", "url", "launchParameters", "entitlementKey"],
+}
 
 
 def _line(element: etree._Element) -> int | None:
@@ -68,6 +77,8 @@ def check(ctx: Context, name: str, root: etree._Element) -> None:
             ctx.add("C9", f"block {block.get('id')!r} has no AU or block", name, _line(block))
     for au in aus:
         check_au(ctx, name, au)
+    for element in [root, course, *root.iter(c + "block"), *aus]:
+        check_order(ctx, name, element)
     if ctx.options.schemas is not None:
         from coursepack.validate.xsd import load_schema, validate_tree
 
@@ -82,9 +93,21 @@ def check_au(ctx: Context, name: str, au: etree._Element) -> None:
     line = _line(url_element) if url_element is not None else _line(au)
     if not url:
         ctx.add("C4", f"au {au.get('id')!r} has no url", name, line)
+    elif not VALID_URL.match(url):
+        # cmi5 13.1.4.0-2: the url is a valid URL; a space or a control character is not.
+        ctx.add("C4", f"au url {url!r} is not a valid URL (escape spaces as %20)", name, line)
     else:
         parts = split_url(url)
-        if not parts.scheme:
+        standalone = getattr(ctx.source, "standalone", False)
+        if not parts.scheme and standalone:
+            ctx.add(
+                "C4",
+                f"au url {url!r} is relative, but a course structure imported alone needs "
+                "absolute AU urls (cmi5 14.2)",
+                name,
+                line,
+            )
+        elif not parts.scheme:
             ctx.resolve(parts.path, "", name, line, code="C4")
         reserved = {k for k, _ in parse_qsl(parts.query, keep_blank_values=True)} & RESERVED
         if reserved:
@@ -114,3 +137,31 @@ def check_au(ctx: Context, name: str, au: etree._Element) -> None:
             name,
             _line(au),
         )
+
+
+def check_order(ctx: Context, name: str, element: etree._Element) -> None:
+    """Children in the order CourseStructure.xsd requires (C1), e.g. <url> after
+    <description> in an AU; elements of other namespaces (extensions) are skipped."""
+    order = ORDER[etree.QName(element).localname]
+    position = 0
+    for child in element:
+        if not isinstance(child.tag, str) or etree.QName(child).namespace != CMI5:
+            continue
+        local = etree.QName(child).localname
+        slot = next(
+            (i for i, names in enumerate(order) if local in names.split("|") or names == "*"),
+            None,
+        )
+        if slot is None:
+            continue
+        if slot < position:
+            ctx.add(
+                "C1",
+                f"<{local}> comes after <{order[position].split('|')[0]}> in "
+                f"<{etree.QName(element).localname}>; the course structure schema requires "
+                f"the order {', '.join(order)}",
+                name,
+                _line(child),
+            )
+            return
+        position = slot

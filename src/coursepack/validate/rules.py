@@ -96,6 +96,10 @@ _RULES = [
     Rule("M7", I, "identifiers must stay stable between versions", "keep item and resource identifiers when you update the package"),
     Rule("M8", W, "external launch URL", "package the content: a cross-origin page cannot find the SCORM API", moodle=True),
     Rule("M9", I, "not playable in the Moodle app", "the Moodle app plays only single-organization SCORM 1.2 packages"),
+    Rule("S04-16", W, "adlcp:location names a missing metadata file", "add the metadata file or remove adlcp:location"),
+    Rule("M10", W, "padded identifier", "remove the spaces around the identifier: xs:ID ignores them, Moodle compares raw strings", moodle=True),
+    Rule("M11", W, "prerequisites Moodle cannot evaluate", "Moodle evaluates only simple aicc_script prerequisites: use a single identifier or '|' lists without parentheses, or drop them", moodle=True),
+    Rule("Z13", W, "SVG image that runs script", "remove <script>, event handlers and javascript: links: opened on its own, the SVG runs on the LMS's origin"),
     # ------------------------------------------------------------------ tincan
     Rule("TC1", E, "tincan.xml root", "the root is <tincan xmlns=\"http://projecttincan.com/tincan.xsd\"><activities><activity …>"),
     Rule("TC3", E, "activity id is not an absolute IRI, or repeats", "use unique absolute IRIs (https://…)"),
@@ -117,3 +121,24 @@ _RULES = [
 ]  # fmt: skip
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
+
+
+# Where each family of rules comes from (standards.md section 1), for `coursepack rules`.
+REFERENCES = {
+    "Z": "standards.md 1.A (ZIP container; APPNOTE, Moodle's scorm_validate_package)",
+    "P": "standards.md 1.B (package type detection)",
+    "X": "standards.md 1.C (XML; Moodle's scorm_parse_scorm)",
+    "S12": "standards.md 1.D (SCORM 1.2 CAM and XSDs; Moodle's scormlib.php)",
+    "S04": "standards.md 1.E (SCORM 2004 4th edition CAM and XSDs; Moodle's scormlib.php)",
+    "M": "standards.md 1.F (Moodle's non-namespace-aware parser and player)",
+    "TC": "standards.md 1.G (tincan.xml, Rustici launch guidelines)",
+    "C": "standards.md 1.H (cmi5 specification sections 13-14)",
+    "V": "the validator itself",
+}
+
+
+def reference(code: str) -> str:
+    for prefix in sorted(REFERENCES, key=len, reverse=True):
+        if code.startswith(prefix):
+            return REFERENCES[prefix]
+    return ""

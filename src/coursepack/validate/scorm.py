@@ -8,6 +8,7 @@ So besides what the XSDs require, these rules look at prefixes and strings.
 from __future__ import annotations
 
 import re
+from copy import deepcopy as copy_tree
 
 from lxml import etree
 
@@ -61,9 +62,13 @@ def check(ctx: Context, name: str, root: etree._Element) -> None:
             _line(root),
         )
     check_schemaversion(ctx, name, root, cp, version)
+    # xs:ID collapses whitespace, so identifiers are compared stripped here; Moodle
+    # compares raw strings, which check_padding reports (standards.md S12-7).
     resources = {
-        r.get("identifier", ""): r for r in root.iterfind(f"{{{cp}}}resources/{{{cp}}}resource")
+        r.get("identifier", "").strip(): r
+        for r in root.iterfind(f"{{{cp}}}resources/{{{cp}}}resource")
     }
+    check_padding(ctx, name, root, cp)
     check_identifiers(ctx, name, root, version)
     check_organizations(ctx, name, root, cp, version, resources)
     check_resources(ctx, name, root, cp, version, resources)
@@ -139,10 +144,12 @@ def check_schemaversion(
     if MOODLE_2004_VERSION.match(value):
         ctx.add(
             "S04-2",
-            f"schemaversion {value!r} is an older edition; this validator checks 4th edition",
+            f"schemaversion {value!r} is an older SCORM 2004 edition, which Moodle plays as "
+            "SCORM 2004; the rules checked here are those of the 4th edition",
             name,
             line,
-            level=Level.WARNING,
+            level=Level.INFO,
+            fix="nothing to do for Moodle; write '2004 4th Edition' if the package follows it",
         )
     else:
         ctx.add(
@@ -151,6 +158,24 @@ def check_schemaversion(
             name,
             line,
         )
+
+
+def check_padding(ctx: Context, name: str, root: etree._Element, cp: str) -> None:
+    """An identifierref padded differently from its resource: schema-valid, but Moodle's
+    raw string comparison cannot resolve it, so the item cannot be launched there."""
+    raw = {r.get("identifier", "") for r in root.iterfind(f"{{{cp}}}resources/{{{cp}}}resource")}
+    for item in root.iter(f"{{{cp}}}item"):
+        ref = item.get("identifierref")
+        if ref is None or ref in raw:
+            continue
+        if ref.strip() in {r.strip() for r in raw}:
+            ctx.add(
+                "M10",
+                f"padded identifier: item {item.get('identifier')!r} refers to {ref!r}, which "
+                "matches a resource only once spaces are ignored; Moodle cannot launch it",
+                name,
+                _line(item),
+            )
 
 
 def check_identifiers(ctx: Context, name: str, root: etree._Element, version: str) -> None:
@@ -167,6 +192,7 @@ def check_identifiers(ctx: Context, name: str, root: etree._Element, version: st
             value = element.get("ID")
         if value is None:
             continue
+        value = value.strip()  # xs:ID collapses surrounding whitespace
         if not NCNAME.match(value):
             ctx.add(
                 code, f"identifier {value!r} is not a valid xs:ID (NCName)", name, _line(element)
@@ -194,7 +220,7 @@ def check_organizations(
     organizations = root.find(f"{{{cp}}}organizations")
     orgs = organizations.findall(f"{{{cp}}}organization") if organizations is not None else []
     default = organizations.get("default") if organizations is not None else None
-    ids = {o.get("identifier") for o in orgs}
+    ids = {(o.get("identifier") or "").strip() for o in orgs}
     structure = "S12-5" if v12 else "S04-6"
     if organizations is not None and default is None and orgs:
         ctx.add(
@@ -204,12 +230,15 @@ def check_organizations(
             _line(organizations),
             level=Level.WARNING,
         )
-    elif default is not None and default not in ids and organizations is not None:
+    elif default is not None and default.strip() not in ids and organizations is not None:
+        # Moodle then launches the first SCO: a portability problem, not a broken import.
         ctx.add(
             structure,
-            f"organizations default {default!r} names no organization",
+            f"organizations default {default!r} names no organization (Moodle falls back to "
+            "the first one)",
             name,
             _line(organizations),
+            level=Level.WARNING,
         )
     if not any(o.find(f"{{{cp}}}item") is not None for o in orgs):
         if v12:
@@ -235,7 +264,7 @@ def check_organizations(
         for item in org.iter(f"{{{cp}}}item"):
             check_item(ctx, name, item, cp, v12, resources, title_code)
             ref = item.get("identifierref")
-            resource = resources.get(ref or "")
+            resource = resources.get((ref or "").strip())
             if resource is not None and _scorm_type(resource, v12) == "sco":
                 sco_count += 1
         if not v12 and sco_count > 1:
@@ -246,6 +275,7 @@ def check_organizations(
                     f'organization {org.get("identifier")!r} has {sco_count} SCOs without controlMode flow="true"',
                     name,
                     _line(org),
+                    level=Level.INFO,
                 )
 
 
@@ -287,7 +317,7 @@ def check_item(
             _line(item),
             level=Level.WARNING if v12 else None,
         )
-    if ref is not None and ref not in resources:
+    if ref is not None and ref.strip() not in resources:
         ctx.add(
             "S12-8" if v12 else "S04-6",
             f"item {ident!r} refers to missing resource {ref!r}",
@@ -311,7 +341,7 @@ def check_resources(
     resources: dict[str, etree._Element],
 ) -> None:
     v12 = version == "scorm12"
-    referenced = {i.get("identifierref") for i in root.iter(f"{{{cp}}}item")}
+    referenced = {(i.get("identifierref") or "").strip() for i in root.iter(f"{{{cp}}}item")}
     listed: set[str] = set()
     manifest_base = root.get(f"{{{XML_NS}}}base")
     container = root.find(f"{{{cp}}}resources")
@@ -373,11 +403,13 @@ def check_resources(
             ctx.resolve(href.split("?")[0], base, name, line)
         for file in resource.iterfind(f"{{{cp}}}file"):
             file_href = file.get("href") or ""
-            found = ctx.resolve(file_href, base, name, _line(file))
+            # Moodle never reads <file>: a missing listed file only matters to LMSs
+            # that copy files by their list.
+            found = ctx.resolve(file_href, base, name, _line(file), level=Level.WARNING)
             if found:
                 listed.add(found)
         for dependency in resource.iterfind(f"{{{cp}}}dependency"):
-            if dependency.get("identifierref") not in resources:
+            if (dependency.get("identifierref") or "").strip() not in resources:
                 ctx.add(
                     "S12-13" if v12 else "S04-8",
                     f"dependency {dependency.get('identifierref')!r} of {ident!r} names no resource",
@@ -416,6 +448,8 @@ def check_12_extensions(ctx: Context, name: str, root: etree._Element) -> None:
     for element in root.iter(f"{{{ADLCP12}}}timelimitaction"):
         if _text(element) not in TIME_LIMIT_ACTIONS:
             ctx.add("S12-17", f"timelimitaction {_text(element)!r}", name, _line(element))
+    for element in root.iter(f"{{{ADLCP12}}}prerequisites"):
+        check_prerequisites(ctx, name, element)
     for element in root.iter(f"{{{ADLCP12}}}datafromlms"):
         if len(element.text or "") > 255:
             ctx.add("S12-18", "datafromlms is over 255 characters", name, _line(element))
@@ -431,7 +465,26 @@ def check_12_extensions(ctx: Context, name: str, root: etree._Element) -> None:
             break
 
 
+def check_prerequisites(ctx: Context, name: str, element: etree._Element) -> None:
+    """Moodle evaluates aicc_script prerequisites with its own small evaluator: an AND
+    ('&') always evaluates false there (the SCO stays locked), and parentheses can
+    raise a PHP parse error (standards.md 1.D, issue reports from real packages)."""
+    expression = _text(element)
+    if not expression:
+        return
+    if "&" in expression:
+        problem = "uses '&' (AND), which Moodle always evaluates as false: the SCO stays locked"
+    elif "(" in expression or ")" in expression or "~" in expression:
+        problem = "uses parentheses or '~', which Moodle's evaluator can fail on"
+    else:
+        return
+    ctx.add("M11", f"prerequisites {expression!r} {problem}", name, _line(element))
+
+
 def check_2004_extensions(ctx: Context, name: str, root: etree._Element, cp: str) -> None:
+    for element in root.iter(f"{{{ADLCP13}}}location"):
+        if _text(element):
+            ctx.resolve(_text(element), "", name, _line(element), code="S04-16")
     for element in root.iter(f"{{{ADLCP13}}}completionThreshold"):
         for attribute in ("minProgressMeasure", "progressWeight"):
             value = element.get(attribute)
@@ -443,13 +496,14 @@ def check_2004_extensions(ctx: Context, name: str, root: etree._Element, cp: str
                     _line(element),
                     level=Level.ERROR,
                 )
-        if (
-            element.get("minProgressMeasure") is not None
-            or element.get("completedByMeasure") is not None
-        ):
+        # Moodle reads the 4th-edition attribute minProgressMeasure (scormlib.php ->
+        # cmi.completion_threshold) and ignores the 3rd-edition element text
+        # (standards.md S04-10, corrected turn 2).
+        if _text(element):
             ctx.add(
                 "S04-10",
-                "Moodle ignores the attribute form of completionThreshold",
+                f"completionThreshold as element text ({_text(element)!r}) is the 3rd-edition "
+                "form, which Moodle ignores; use the attribute minProgressMeasure",
                 name,
                 _line(element),
             )
@@ -497,5 +551,25 @@ def check_xsd(ctx: Context, name: str, root: etree._Element, version: str) -> No
 
     assert ctx.options.schemas is not None
     code = "S04-3" if version == "scorm2004" else "S12-3"
-    for error in validate_tree(root, load_schema(ctx.options.schemas, version))[:20]:
+    for error in validate_tree(_without_lom(root), load_schema(ctx.options.schemas, version))[:20]:
         ctx.add(code, error.message, name, error.line)
+
+
+LOM_NAMESPACES = (
+    "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1",
+    "http://ltsc.ieee.org/xsd/LOM",
+    "http://www.imsglobal.org/xsd/imsmd_v1p2",
+)
+
+
+def _without_lom(root: etree._Element) -> etree._Element:
+    """The manifest without its inline LOM metadata, which is validated laxly: the LOM
+    schema is not loaded (libxml2 rejects imsmd_rootv1p2p1.xsd), and the CP schema's
+    strict wildcard would otherwise reject every Adapt or Storyline 1.2 export."""
+    copy = copy_tree(root)
+    for element in list(copy.iter(etree.Element)):
+        if etree.QName(element).namespace in LOM_NAMESPACES:
+            parent = element.getparent()
+            if parent is not None and etree.QName(parent).namespace not in LOM_NAMESPACES:
+                parent.remove(element)
+    return copy

@@ -165,10 +165,38 @@ class FolderSource:
         pass
 
 
-Source = ZipSource | FolderSource
+class StructureSource:
+    """A cmi5 course structure given alone (cmi5 14.2: an LMS may import cmi5.xml by
+    itself when every AU url is absolute): one entry, 'cmi5.xml'."""
+
+    standalone = True
+
+    def __init__(self, label: str, path: Path) -> None:
+        self.label = label
+        self._path = path
+        size = path.stat().st_size
+        self.entries = [Entry(name="cmi5.xml", size=size, compressed=size, is_dir=False)]
+
+    def read(self, name: str, limit: int = READ_LIMIT) -> bytes:
+        with self._path.open("rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise TooLarge(name)
+        return data
+
+    def check_crc(self) -> Iterator[tuple[str, str]]:
+        return iter(())
+
+    def close(self) -> None:
+        pass
+
+
+Source = ZipSource | FolderSource | StructureSource
 
 
 def open_source(path: Path) -> Source:
     if path.is_dir():
         return FolderSource(path.name, path)
+    if path.suffix.lower() == ".xml":
+        return StructureSource(path.name, path)
     return ZipSource(path.name, path)
