@@ -280,6 +280,8 @@ class _Server(ThreadingHTTPServer):
 class Lms:
     """Start with ``with Lms() as lms:``; ``lms.launch(folder)`` prepares a session."""
 
+    kind = "scorm-again"
+
     def __init__(self) -> None:
         self._server = _Server()
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

@@ -69,6 +69,10 @@ class MoodleState:
     learner_name: str = "Learner, Test"
 
     @property
+    def commits(self) -> list[dict[str, str]]:
+        return self.current.requests
+
+    @property
     def current(self) -> Attempt:
         if not self.attempts:
             self.attempts.append(Attempt())
@@ -189,9 +193,12 @@ class _Server(ThreadingHTTPServer):
 class MoodleLms:
     """``with MoodleLms() as lms:``; ``lms.launch(package)`` opens the current attempt."""
 
+    kind = "moodle"
+
     def __init__(self, profile: str = "moodle") -> None:
         self._server = _Server()
         self._server.state.profile = profile
+        self.kind = "moodle" if profile == "moodle" else "lenient"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def __enter__(self) -> MoodleLms:
@@ -212,9 +219,21 @@ class MoodleLms:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}/player.html"
 
-    def launch(self, package: ImportedPackage) -> str:
+    def launch(self, package: ImportedPackage, previous: dict[str, Any] | None = None) -> str:
+        """The next session of the current attempt, restored from what Moodle stored.
+        ``previous`` (scorm-again's nested shape) is what the LMS is to hold, as if an
+        earlier session had stored it."""
         self.state.package = package
+        if previous:
+            self.state.current.values.update(_flatten(previous, "cmi"))
         return self.url
+
+    @property
+    def last_cmi(self) -> dict[str, Any]:
+        """The attempt's data model, shaped as scorm-again's (see session.nest)."""
+        from tests.harness.session import nest
+
+        return nest(self.state.current.values)
 
     def new_attempt(self) -> None:
         """What the learner's "Start a new attempt" does; refused while one is unfinished."""
@@ -225,3 +244,14 @@ class MoodleLms:
     @property
     def values(self) -> dict[str, str]:
         return self.state.current.values
+
+
+def _flatten(tree: dict[str, Any], prefix: str) -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        name = f"{prefix}.{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name))
+        else:
+            flat[name] = str(value)
+    return flat

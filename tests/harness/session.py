@@ -10,11 +10,25 @@ from typing import Any
 from playwright.sync_api import Browser, Frame, Page
 
 from tests.harness.lms import Lms, import_package
+from tests.harness.moodle import MoodleLms
 
 API = {"scorm12": "window.API", "scorm2004": "window.API_1484_11"}
 SETTER = {"scorm12": "LMSSetValue", "scorm2004": "SetValue"}
 FIRST = {"scorm12": "LMSInitialize", "scorm2004": "Initialize"}
 LAST = {"scorm12": "LMSFinish", "scorm2004": "Terminate"}
+
+
+def nest(flat: dict[str, str]) -> dict[str, Any]:
+    """'cmi.core.score.raw' -> {'core': {'score': {'raw': …}}}, the shape scorm-again's
+    data model has, so one assertion reads both LMS layers."""
+    tree: dict[str, Any] = {}
+    for key, value in flat.items():
+        parts = key.removeprefix("cmi.").split(".")
+        node = tree
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return tree
 
 
 @dataclass
@@ -23,8 +37,11 @@ class Session:
     page: Page
     frame: Frame
     errors: list[str] = field(default_factory=list)
+    kind: str = "scorm-again"  # or "moodle" / "lenient": which LMS layer holds the API
 
     def cmi(self) -> dict[str, Any]:
+        if self.kind in {"moodle", "lenient"}:
+            return nest(self.page.evaluate("() => window.lmsData()"))
         data: dict[str, Any] = self.page.evaluate(
             f"() => JSON.parse(JSON.stringify({API[self.standard]}.cmi))"
         )
@@ -64,12 +81,12 @@ def unpack(package: Path, folder: Path) -> Path:
 
 
 def open_session(
-    browser: Browser, lms: Lms, folder: Path, previous: dict[str, Any] | None = None
+    browser: Browser, lms: Lms | MoodleLms, folder: Path, previous: dict[str, Any] | None = None
 ) -> Session:
     package = import_package(folder)
     url = lms.launch(package, previous)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    session = Session(package.standard, page, page.main_frame)
+    session = Session(package.standard, page, page.main_frame, kind=lms.kind)
     page.on("pageerror", lambda exc: session.errors.append(str(exc)))
     page.goto(url)
     element = page.wait_for_selector("#content")
