@@ -21,8 +21,12 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml as escape_html
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from coursepack.blocks import use_blocks
+from coursepack.blocks.media import Track, caption_tracks, kind_of
+from coursepack.blocks.media import render as render_media
 from coursepack.diagnostics import Diagnostic, Location, error, warning
 from coursepack.paths import OUTSIDE, case_hint, exists_exact, is_inside
 
@@ -66,6 +70,8 @@ class _Context:
     source_lines: Sequence[str]
     lesson_anchors: Mapping[Path, str]
     language: str | None = None  # of a translation: locale/<language>/… overrides media
+    anchor_prefix: str | None = None  # the lesson id: headings are '<lesson>--<slug>'
+    heading_ids: frozenset[str] = frozenset()
     diagnostics: list[Diagnostic] = field(default_factory=list)
     assets: set[str] = field(default_factory=set)
 
@@ -83,10 +89,33 @@ class _Context:
         return Location(self.file, line, col)
 
 
-def _parser(allow_html: bool, table_label: str) -> MarkdownIt:
+def _parser(
+    allow_html: bool,
+    table_label: str,
+    strings: Mapping[str, str] | None = None,
+    language: str | None = None,
+    anchor_prefix: str | None = None,
+) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
+    use_blocks(md, strings or {}, language)
+    if anchor_prefix:
+        # Stable heading ids for deep links, unique in the page: '<lesson>--<slug>'.
+        md.use(
+            anchors_plugin,
+            min_level=2,
+            max_level=4,
+            slug_func=lambda title: f"{anchor_prefix}--{slugify(title)}",
+        )
+    page_language = language or "en"
+
+    def image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        if tokens[idx].meta.get("media"):
+            return render_media(tokens[idx], page_language)
+        return str(self.image(tokens, idx, options, env))
+
+    md.add_render_rule("image", image)
     # A wide table scrolls inside its own box on a phone; a keyboard user must be
     # able to reach and scroll it (WCAG 2.1.1), so the box is a labelled region.
     md.add_render_rule("table_open", lambda _self, tokens, idx, _options, env: _table_open(
@@ -94,6 +123,14 @@ def _parser(allow_html: bool, table_label: str) -> MarkdownIt:
     ))  # fmt: skip
     md.add_render_rule("table_close", lambda *_: "</table></div>\n")
     return md
+
+
+def slugify(title: str) -> str:
+    """A heading's fragment: lower case, accents removed, words joined by '-'."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "section"
 
 
 def _table_open(tokens: Sequence[Token], idx: int, env: Any, table_label: str) -> str:
@@ -141,7 +178,8 @@ def _check_local(reference: str, ctx: _Context, line: int | None, what: str) -> 
         )
         return None
     if target in ctx.lesson_anchors:
-        return "#" + ctx.lesson_anchors[target]
+        anchor = ctx.lesson_anchors[target]
+        return f"#{anchor}--{parts.fragment}" if parts.fragment else f"#{anchor}"
     if not exists_exact(ctx.course_root, inside):
         base = PurePosixPath(ctx.file.parent.resolve().relative_to(ctx.course_root).as_posix())
         hint = case_hint(ctx.course_root, inside, base=base)
@@ -175,11 +213,24 @@ def _rewrite_inline(tokens: list[Token], ctx: _Context, line: int | None) -> Non
                 ctx.diagnostics.append(
                     warning(ctx.location(line, src), "CP403", f"image '{src}' has no alt text")
                 )
-            if _is_local(src):
-                rewritten = _check_local(src, ctx, line, "image")
+            kind = kind_of(src)
+            if kind == "unsupported":
+                ctx.diagnostics.append(
+                    error(
+                        ctx.location(line, src),
+                        "CP413",
+                        f"media '{src}' is in a format browsers cannot play: use MP4 or WebM "
+                        "video, MP3, Ogg or M4A audio",
+                    )
+                )
+            elif _is_local(src):
+                rewritten = _check_local(src, ctx, line, "video" if kind == "video" else "image")
                 if rewritten is not None:
                     token.attrSet("src", rewritten)
-                    _check_image_size(ctx, line, src)
+                    if kind in {"video", "audio"}:
+                        _media(token, kind, rewritten, ctx, line, src)
+                    else:
+                        _check_image_size(ctx, line, src)
             else:
                 ctx.diagnostics.append(
                     error(
@@ -195,12 +246,56 @@ def _rewrite_inline(tokens: list[Token], ctx: _Context, line: int | None) -> Non
                 rewritten = _check_local(href, ctx, line, "link target")
                 if rewritten is not None:
                     token.attrSet("href", rewritten)
+            elif href.startswith("#") and ctx.anchor_prefix:
+                fragment = href[1:]
+                target = f"{ctx.anchor_prefix}--{fragment}"
+                if target in ctx.heading_ids:
+                    token.attrSet("href", f"#{target}")
+                elif fragment not in ctx.lesson_anchors.values():
+                    ctx.diagnostics.append(
+                        error(
+                            ctx.location(line, href),
+                            "CP412",
+                            f"link '{href}' names no heading of this lesson "
+                            f"(its headings: {_fragments(ctx)})",
+                        )
+                    )
             elif not href.startswith("#"):
                 # Leave the LMS frame safely (no window.opener, no referrer).
                 token.attrSet("target", "_blank")
                 token.attrSet("rel", "noopener noreferrer")
         if token.children:
             _rewrite_inline(token.children, ctx, line)
+
+
+def _fragments(ctx: _Context) -> str:
+    prefix = f"{ctx.anchor_prefix}--"
+    names = sorted("#" + i.removeprefix(prefix) for i in ctx.heading_ids)
+    return ", ".join(names) or "none"
+
+
+def _media(
+    token: Token, kind: str, rewritten: str, ctx: _Context, line: int | None, src: str
+) -> None:
+    """Caption tracks from sibling .vtt files, packaged beside the media."""
+    package_path = PurePosixPath(rewritten.split("#", 1)[0].removeprefix(f"{ASSET_PREFIX}/"))
+    folder = ctx.course_root.joinpath(*package_path.parent.parts)
+    names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    tracks = []
+    for name, language in caption_tracks(names, package_path.stem):
+        inside = package_path.parent / name
+        ctx.assets.add(inside.as_posix())
+        tracks.append(Track(f"{ASSET_PREFIX}/{inside.as_posix()}", language))
+    if kind == "video" and not tracks:
+        ctx.diagnostics.append(
+            warning(
+                ctx.location(line, src),
+                "CP409",
+                f"video '{src}' has no captions: add {package_path.stem}.vtt (or "
+                f"{package_path.stem}.<language>.vtt) beside it",
+            )
+        )
+    token.meta["media"] = {"kind": kind, "tracks": tracks}
 
 
 # Beyond these an image slows every learner on a phone connection for no visible gain
@@ -358,6 +453,9 @@ def render_markdown(
     table_label: str = "Table",
     translations: Mapping[str, str] | None = None,
     language: str | None = None,
+    strings: Mapping[str, str] | None = None,
+    page_language: str | None = None,
+    anchor_prefix: str | None = None,
 ) -> tuple[RenderedMarkdown, list[Diagnostic]]:
     ctx = _Context(
         course_root=course_root,
@@ -366,11 +464,15 @@ def render_markdown(
         source_lines=text.splitlines(),
         lesson_anchors=lesson_anchors or {},
         language=language,
+        anchor_prefix=anchor_prefix,
     )
-    md = _parser(allow_html, table_label)
+    md = _parser(allow_html, table_label, strings, page_language, anchor_prefix)
     if translations:
         md.core.ruler.before("inline", "coursepack_translate", _translator(translations))
     tokens = md.parseInline(text) if inline else md.parse(text)
+    ctx.heading_ids = frozenset(
+        str(t.attrGet("id")) for t in tokens if t.type == "heading_open" and t.attrGet("id")
+    )
     for token in tokens:
         if token.type == "inline":
             line = token.map[0] if token.map else None
@@ -380,6 +482,7 @@ def render_markdown(
         _check_headings(tokens, ctx)
         _check_tables(tokens, ctx)
         _check_media(tokens, ctx)
+        _unwrap_media(tokens)
     html: str = md.renderer.render(tokens, md.options, {})
     if allow_html:
         html = _sanitise(html)
@@ -462,3 +565,16 @@ def media_problem(path: Path) -> str | None:
     if suffix in {".svg", ".svgz"} and _SVG_SCRIPT.search(path.read_bytes()):
         return "contains script (a <script>, an event handler or a javascript: link); remove it"
     return None
+
+
+def _unwrap_media(tokens: list[Token]) -> None:
+    """A paragraph that holds only a player renders as the player's <figure> alone
+    (a <figure> inside <p> is invalid HTML)."""
+    for index, token in enumerate(tokens):
+        children = token.children or []
+        if token.type != "inline" or len(children) != 1 or not children[0].meta.get("media"):
+            continue
+        if index and tokens[index - 1].type == "paragraph_open":
+            tokens[index - 1].hidden = True
+        if index + 1 < len(tokens) and tokens[index + 1].type == "paragraph_close":
+            tokens[index + 1].hidden = True

@@ -190,6 +190,8 @@ class _Renderer:
     assets: set[str]
     table_label: str = "Table"
     language: str | None = None  # set for a translated course: media overrides
+    strings: Mapping[str, str] = field(default_factory=dict)  # block labels
+    page_language: str | None = None  # typography rules and default caption track
 
     def block(
         self,
@@ -199,6 +201,7 @@ class _Renderer:
         *,
         allow_html: bool = False,
         translations: Mapping[str, str] | None = None,
+        anchor_prefix: str | None = None,
     ) -> Markup:
         rendered, found = render_markdown(
             text,
@@ -210,6 +213,9 @@ class _Renderer:
             table_label=self.table_label,
             translations=translations,
             language=self.language,
+            strings=self.strings,
+            page_language=self.page_language,
+            anchor_prefix=anchor_prefix,
         )
         self.diagnostics.extend(found)
         self.assets.update(rendered.assets)
@@ -226,6 +232,7 @@ class _Renderer:
             first_line=where.line if where else 0,
             lesson_anchors=self.anchors,
             inline=True,
+            page_language=self.page_language,
         )
         self.diagnostics.extend(found)
         self.assets.update(rendered.assets)
@@ -242,6 +249,7 @@ class _Renderer:
                 lesson.body_line,
                 allow_html=lesson.meta.allow_html,
                 translations=lesson.translations,
+                anchor_prefix=lesson.id,
             ),
             module_id=module_id,
             required=required,
@@ -406,6 +414,8 @@ def render_course(
         set(),
         strings["table"],
         course.config.language if localised else None,
+        strings,
+        course.config.language,
     )
     pass_mark = course.config.tracking.pass_mark
     lessons: list[RenderedLesson] = []

@@ -753,6 +753,21 @@
     this.save(moveFocus === true);
   };
 
+  /* A deep link to a section ('<lesson>--<slug>'): open its page, then scroll to it. */
+  Player.prototype.reveal = function (id) {
+    var target = id ? byId(id) : null;
+    var step = target && target.closest ? target.closest(".cp-step") : null;
+    if (!step) { return false; }
+    var index = this.indexOf(step.id);
+    if (index < 0) { return false; }
+    if (index !== this.at) { this.show(index, false); }
+    if (index !== this.at) { return true; } /* locked by sequential navigation */
+    target.setAttribute("tabindex", "-1");
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "start" });
+    return true;
+  };
+
   Player.prototype.updateLocks = function () {
     if (this.data.tracking.navigation !== "sequential") { return; }
     var self = this, limit = this.reachable();
@@ -1003,8 +1018,12 @@
     });
     each(document.querySelectorAll("a[href^='#']"), function (a) {
       a.addEventListener("click", function (event) {
-        var index = self.indexOf(a.getAttribute("href").slice(1));
-        if (index < 0) { return; }
+        var id = decodeFragment(a.getAttribute("href"));
+        var index = self.indexOf(id);
+        if (index < 0) {
+          if (self.reveal(id)) { event.preventDefault(); }
+          return;
+        }
         event.preventDefault();
         toc.classList.remove("cp-open");
         toggle.setAttribute("aria-expanded", "false");
@@ -1012,8 +1031,10 @@
       });
     });
     window.addEventListener("hashchange", function () {
-      var index = self.indexOf(decodeFragment(window.location.hash));
+      var id = decodeFragment(window.location.hash);
+      var index = self.indexOf(id);
       if (index >= 0 && index !== self.at) { self.show(index, true); }
+      else if (index < 0) { self.reveal(id); }
     });
     document.querySelector(".cp-exit").addEventListener("click", function () {
       var ended = self.finish();
@@ -1035,6 +1056,17 @@
       if (self.commitTimer) { self.commit(); }
     });
     window.addEventListener("pagehide", function () { self.finish(true); });
+    /* Printed, every disclosure is open: the text must be on paper. */
+    window.addEventListener("beforeprint", function () {
+      each(document.querySelectorAll("details:not([open])"), function (d) {
+        d.setAttribute("open", ""); d.setAttribute("data-cp-printed", "");
+      });
+    });
+    window.addEventListener("afterprint", function () {
+      each(document.querySelectorAll("details[data-cp-printed]"), function (d) {
+        d.removeAttribute("open"); d.removeAttribute("data-cp-printed");
+      });
+    });
   };
 
   function start() {
