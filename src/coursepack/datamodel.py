@@ -97,7 +97,12 @@ def _interaction_bytes(index: int, question: Question) -> int:
     total = _field(base + "id", _encoded(question.id))
     total += _field(base + "type", len("true-false"))
     total += _field(base + "timestamp", _encoded(TIMESTAMP))
-    total += _field(base + "description", DESCRIPTION_LIMIT * FREE_TEXT_BYTES)
+    # The description is the prompt's text, known now: its first 100 characters (the
+    # Markdown source is at least as long as the plain text the runtime sends), plus
+    # a no-break space that typography may add at each ; ! ? : % « » (%E2%80%AF).
+    prompt = question.prompt[:DESCRIPTION_LIMIT]
+    spacing = 9 * sum(prompt.count(mark) for mark in ";!?:%«»")
+    total += _field(base + "description", _encoded(prompt) + spacing)
     pattern = correct_pattern(question)
     if pattern is not None:
         total += _field(base + "correct_responses.0.pattern", _encoded(pattern))

@@ -281,6 +281,10 @@ def _resolve(course_root: Path, reference: str, where: Location, out: _Collector
         )
         return None
     path = course_root.joinpath(*posix.parts)
+    if path.exists() and not path.is_file():
+        kind = "a folder" if path.is_dir() else "not a regular file"
+        out.add(error(where, "CP202", f"'{reference}' is {kind}, not a file the course can use"))
+        return None
     if not exists_exact(course_root, posix):
         out.add(
             error(where, "CP202", f"file not found: '{reference}'{case_hint(course_root, posix)}")

@@ -169,6 +169,16 @@ def _check_local(reference: str, ctx: _Context, line: int | None, what: str) -> 
     where = ctx.location(line, reference)
     if not relative:
         return reference
+    if "\\" in relative or any(ord(c) < 32 or ord(c) == 127 for c in relative):
+        ctx.diagnostics.append(
+            error(
+                where,
+                "CP414",
+                f"{what} '{reference}': a file name with '\\' or a control character cannot "
+                "go into a package (ZIP names use '/'); rename the file",
+            )
+        )
+        return None
     target = (ctx.file.parent / relative).resolve()
     try:
         inside = PurePosixPath(target.relative_to(ctx.course_root).as_posix())
