@@ -22,7 +22,15 @@ from coursepack.model import Course, Quiz
 from coursepack.scaffold import scaffold
 from coursepack.state import worst_case_size
 from tests.conftest import COURSE, FIXTURES
-from tests.harness.learner import by_id, go_to, read_every_page, retry_quiz, take_quiz
+from tests.harness.learner import (
+    answer,
+    by_id,
+    go_to,
+    read_every_page,
+    retry_quiz,
+    shown_questions,
+    take_quiz,
+)
 from tests.harness.lms import Lms
 from tests.harness.moodle import MoodleLms
 from tests.harness.moodle_strict import problems
@@ -357,9 +365,15 @@ def test_a_commit_that_fails_once_is_retried_and_the_learner_is_told(
     chromium: Browser, lms: Lms, flagship_unpacked: dict[str, Path], flagship_course: Course
 ) -> None:
     session = open_session(chromium, lms, flagship_unpacked["scorm2004"])
-    go_to(session.frame, assessment(flagship_course).id)
+    exam = assessment(flagship_course)
+    go_to(session.frame, exam.id)
+    shown = shown_questions(session.frame, exam)
+    scored = [q for q in shown if q.weight > 0]
+    for question in shown:
+        answer(session.frame, question, correctly=question not in scored[:3])
+    session.frame.wait_for_timeout(2500)  # draft commits are done before the fault
     lms.state.fail_commits = 1
-    take_quiz(session.frame, assessment(flagship_course), wrong=3, navigate=False)
+    session.frame.click(f"{by_id(exam.id)} .cp-submit")
     notice = session.frame.text_content("#cp-notice") or ""
     assert "n’est pas encore enregistrée" in notice
     assert any(c["method"] == "Commit" and c["result"] == "false" for c in session.calls())
@@ -444,8 +458,11 @@ def test_pools_draw_the_configured_number_and_a_new_attempt_draws_again(
     assert len(first) == 3 and len(set(first)) == 3
     assert frame.text_content(f"{by_id('q-' + first[0])} .cp-question-number") == "Question 1 sur 3"
     draws = {tuple(first)}
+    pool = load_course(FIXTURES / "pool").course
+    assert pool is not None
+    exam = next(q for q in pool.quizzes() if q.id == "exam")
     for _ in range(4):
-        frame.click("#exam .cp-submit")
+        take_quiz(frame, exam, wrong=3, navigate=False)  # failed, so a retry is offered
         frame.click("#exam .cp-retry")
         draws.add(tuple(frame.evaluate(visible)))
     assert len(draws) > 1  # 20 possible draws; five identical ones would be a broken seed

@@ -494,13 +494,18 @@
     var qs = this.state();
     var box = this.section.querySelector(".cp-result");
     var outcome = scoreQuiz(this.key, this.shown, qs.r);
-    var lines = [fmt(this.t.your_score, { score: outcome.percent })];
-    if (this.key.assessment) { lines.push(outcome.passed ? this.t.passed : this.t.failed); }
+    /* Every quiz gives its verdict against its own pass mark; the best attempt counts. */
+    var passed = qs.p === 1;
+    var lines = [fmt(this.t.your_score, { score: outcome.percent }),
+      passed ? this.t.passed : this.t.failed];
     var left = this.attemptsLeft();
-    if (left !== null) { lines.push(left > 0 ? fmt(this.t.attempts_left, { n: left }) : this.t.no_attempts_left); }
+    if (!passed && left !== null) { lines.push(left > 0 ? fmt(this.t.attempts_left, { n: left }) : this.t.no_attempts_left); }
     box.textContent = lines.join(" ");
+    box.classList.toggle("cp-passed", passed);
+    box.classList.toggle("cp-failed", !passed);
     this.section.querySelector(".cp-submit").disabled = true;
-    this.section.querySelector(".cp-retry").hidden = left === 0;
+    /* Try again only while the quiz is not passed and attempts remain. */
+    this.section.querySelector(".cp-retry").hidden = passed || left === 0;
   };
 
   /* Show the attempt on screen as the state describes it (fresh, open or submitted). */
@@ -567,7 +572,18 @@
     var qs = this.state();
     if (!qs.o && qs.n > 0) { return; }
     if (this.key.attempts && qs.n >= this.key.attempts) { return; }
-    qs.r = this.responses();
+    /* An unanswered question would cost an attempt for nothing: ask first. */
+    var answers = this.responses(), self = this;
+    var missing = this.shown.filter(function (id) { return answers[id] === undefined; });
+    var box = this.section.querySelector(".cp-result");
+    if (missing.length) {
+      box.textContent = fmt(this.t.answer_all, { n: missing.length });
+      box.classList.remove("cp-passed", "cp-failed");
+      var first = this.fieldsets[missing[0]].querySelector("input, select, button");
+      if (first) { first.focus(); }
+      return;
+    }
+    qs.r = answers;
     var outcome = scoreQuiz(this.key, this.shown, qs.r);
     qs.n += 1;
     qs.o = 0;
@@ -585,7 +601,10 @@
     });
     if (tracked) { player.call("submitted", [this.key, outcome, qs.n]); }
     this.renderResult();
-    this.section.querySelector(".cp-result").focus();
+    var result = this.section.querySelector(".cp-result");
+    /* Keep the verdict clear of the sticky bars (scroll-margin in the theme). */
+    result.focus({ preventScroll: true });
+    result.scrollIntoView({ block: "center" });
     this.player.save(true);
   };
 
@@ -733,8 +752,8 @@
     each(document.querySelectorAll("[data-step-link]"), function (a) {
       var id = a.getAttribute("data-step-link");
       if (id === step.id) { a.setAttribute("aria-current", "page"); } else { a.removeAttribute("aria-current"); }
-      if (seen.indexOf(id) >= 0) { a.classList.add("cp-viewed"); }
     });
+    this.updateToc();
     document.querySelector(".cp-prev").disabled = index === 0;
     document.querySelector(".cp-next").disabled = index === this.steps.length - 1;
     this.updateLocks();
@@ -766,6 +785,15 @@
     target.focus({ preventScroll: true });
     target.scrollIntoView({ block: "start" });
     return true;
+  };
+
+  /* ✓ in the contents: lessons viewed, quizzes passed. */
+  Player.prototype.updateToc = function () {
+    var seen = this.state.s, quizzes = this.state.q;
+    each(document.querySelectorAll("[data-step-link]"), function (a) {
+      var id = a.getAttribute("data-step-link"), quiz = quizzes[id];
+      if (seen.indexOf(id) >= 0 || (quiz && quiz.p === 1)) { a.classList.add("cp-viewed"); }
+    });
   };
 
   Player.prototype.updateLocks = function () {
@@ -813,8 +841,15 @@
     };
   };
 
+  /* One measure whose 100 % means the completion rule is met: required lessons
+     viewed, plus the final assessment when the rule needs it. */
   Player.prototype.updateProgressBar = function (p) {
-    var percent = Math.round(p.ratio * 100);
+    var data = this.data, seen = this.state.s;
+    var needsFinal = data.tracking.completion !== "all_lessons" && data.tracking.completion !== "percent_lessons";
+    var viewed = data.required.filter(function (id) { return seen.indexOf(id) >= 0; }).length;
+    var units = data.required.length + (needsFinal ? 1 : 0);
+    var done = viewed + (needsFinal && p.passed === true ? 1 : 0);
+    var percent = p.completed ? 100 : Math.min(99, Math.round((units ? done / units : 1) * 100));
     var bar = document.querySelector(".cp-progress-bar");
     var text = document.querySelector(".cp-progress-text");
     if (bar) { bar.value = percent; }
@@ -837,6 +872,7 @@
     var p = this.progress();
     this.updateProgressBar(p);
     this.updateLocks();
+    this.updateToc();
     if (p.exhausted) { this.notice(this.t.attempt_over); }
     if (!this.adapter || this.finished || this.readOnly) { return; }
     this.call("update", [p]);
