@@ -131,8 +131,9 @@ def test_a_state_write_that_fails_at_save_and_exit_is_kept_and_sent_at_the_next_
     save_and_exit(frame)
     frame.wait_for_timeout(500)
     page.close()
+    # Whatever reached the LRS before the fault, the submitted quiz did not.
     stored = lms.state_document(COURSE_IRI, ACTOR, registration, STATE)
-    assert quiz.id not in json.loads(stored["state"])["q"]
+    assert stored is None or quiz.id not in json.loads(stored["state"])["q"]
     lms.state.state_put_fail = 0
     page, frame, _ = open_in(context, url)
     saved = wait_for(lambda: lms.state_document(COURSE_IRI, ACTOR, registration, STATE))
