@@ -159,3 +159,19 @@ def test_blocks_work_in_chromium_with_keyboard_deep_links_and_print(
         page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
         assert page.get_attribute(".cp-details", "open") == ""
         page.context.close()
+
+
+def test_raster_images_carry_their_dimensions_so_the_page_does_not_shift(
+    copy_fixture: Callable[[str], Path], tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    course = copy_fixture("blocks")
+    Image.new("RGB", (640, 360), "white").save(course / "media" / "photo.png")
+    lesson = course / "lessons" / "medias.md"
+    lesson.write_text(lesson.read_text("utf-8") + "\n![Une photo](../media/photo.png)\n", "utf-8")
+    result = build(course, ["scorm12"], tmp_path / "out")
+    html = prose(page_of(result.packages[0].path), "medias")
+    assert (
+        '<img src="assets/media/photo.png" alt="Une photo" loading="lazy" width="640" height="360">'
+    ) in html

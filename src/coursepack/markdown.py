@@ -240,7 +240,7 @@ def _rewrite_inline(tokens: list[Token], ctx: _Context, line: int | None) -> Non
                     if kind in {"video", "audio"}:
                         _media(token, kind, rewritten, ctx, line, src)
                     else:
-                        _check_image_size(ctx, line, src)
+                        _check_image_size(ctx, line, src, token)
             else:
                 ctx.diagnostics.append(
                     error(
@@ -314,8 +314,13 @@ IMAGE_WARN_BYTES = 2 * 1024 * 1024
 IMAGE_WARN_WIDTH = 2560
 
 
-def _check_image_size(ctx: _Context, line: int | None, src: str) -> None:
+def _check_image_size(ctx: _Context, line: int | None, src: str, token: Token) -> None:
     path = ctx.file.parent / unquote(urlsplit(src).path)
+    dimensions = image_size(path)
+    if dimensions is not None:
+        # Known dimensions reserve the image's space: no layout shift while it loads.
+        token.attrSet("width", str(dimensions[0]))
+        token.attrSet("height", str(dimensions[1]))
     size = path.stat().st_size
     where = ctx.location(line, src)
     if size > IMAGE_WARN_BYTES:
@@ -327,7 +332,7 @@ def _check_image_size(ctx: _Context, line: int | None, src: str) -> None:
                 f"keep images under {IMAGE_WARN_BYTES // 1024 // 1024} MB for learners on phones",
             )
         )
-    width = image_width(path)
+    width = dimensions[0] if dimensions else None
     if width is not None and width > IMAGE_WARN_WIDTH:
         ctx.diagnostics.append(
             warning(
@@ -339,15 +344,16 @@ def _check_image_size(ctx: _Context, line: int | None, src: str) -> None:
         )
 
 
-def image_width(path: Path) -> int | None:
-    """The pixel width of a raster image, read from its header only; ``None`` for others."""
+def image_size(path: Path) -> tuple[int, int] | None:
+    """Width and height of a raster image, read from its header only; ``None`` for
+    others (an SVG scales to the column)."""
     if path.suffix.lower() not in {".png", ".jpg", ".jpeg", ".gif", ".webp"}:
         return None
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(path) as image:
-            return int(image.size[0])
+            return int(image.size[0]), int(image.size[1])
     except (OSError, UnidentifiedImageError, ValueError):
         return None
 
