@@ -173,5 +173,5 @@ def test_raster_images_carry_their_dimensions_so_the_page_does_not_shift(
     result = build(course, ["scorm12"], tmp_path / "out")
     html = prose(page_of(result.packages[0].path), "medias")
     assert (
-        '<img src="assets/media/photo.png" alt="Une photo" loading="lazy" width="640" height="360">'
+        '<img src="assets/media/photo.png" alt="Une photo" width="640" height="360" loading="lazy" />'
     ) in html
