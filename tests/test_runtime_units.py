@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from importlib import resources
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ from playwright.sync_api import Browser, Page
 from coursepack.loader import load_course
 from coursepack.render import render_course
 from coursepack.state import worst_case_size, worst_case_state
+from coursepack.targets.content import runtime_script
 from tests.conftest import COURSE, FIXTURES
 
 pytestmark = pytest.mark.browser
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 def runtime(chromium: Browser) -> Iterator[Page]:
     page = chromium.new_page()
     page.set_content("<!DOCTYPE html><title>runtime</title>")
-    page.add_script_tag(content=(resources.files("coursepack") / "runtime" / "core.js").read_text())
+    page.add_script_tag(content=runtime_script("core.js").decode("utf-8"))
     yield page
     page.close()
 

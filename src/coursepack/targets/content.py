@@ -10,7 +10,11 @@ CORE_SCRIPT = "core.js"
 
 
 def runtime_script(name: str) -> bytes:
-    return (resources.files("coursepack") / "runtime" / name).read_bytes()
+    """The minified build of a runtime module (runtime/min/, made by
+    scripts/minify.mjs from the readable source beside it), or the source itself."""
+    runtime = resources.files("coursepack") / "runtime"
+    minified = runtime / "min" / name
+    return (minified if minified.is_file() else runtime / name).read_bytes()
 
 
 def content_files(rendered: RenderedCourse, page: TargetPage) -> dict[str, bytes]:

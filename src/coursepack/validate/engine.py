@@ -12,7 +12,7 @@ import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import SplitResult, unquote, urlsplit
 
 from lxml import etree
@@ -341,7 +341,7 @@ def unsafe_name(name: str) -> str | None:
         return "is an absolute path"
     if re.match(r"^[A-Za-z]:", name):
         return "starts with a drive letter"
-    if ".." in PurePosixPath(name).parts:
+    if ".." in name.split("/"):  # a plain split: 10,000 PurePosixPath objects cost more
         return "climbs out of the package with '..'"
     return None
 
