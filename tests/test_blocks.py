@@ -126,8 +126,8 @@ def test_a_link_to_a_missing_section_is_a_located_error(
     lesson = course / "lessons" / "blocs.md"
     lesson.write_text(lesson.read_text("utf-8") + "\nVoir [ailleurs](#nulle-part).\n", "utf-8")
     assert _build_errors(course, tmp_path) == [
-        "blocks/lessons/blocs.md:32:17: error: link '#nulle-part' names no heading of this "
-        "lesson (its headings: #details-et-definitions, #les-encadres) [CP412]"
+        "blocks/lessons/blocs.md:38:17: error: link '#nulle-part' names no heading of this "
+        "lesson (its headings: #details-et-definitions, #du-code, #les-encadres) [CP412]"
     ]
 
 

@@ -15,11 +15,13 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.deflist import deflist_plugin
 
 from coursepack.blocks.callouts import use_callouts
+from coursepack.blocks.code import use_code
 from coursepack.blocks.typography import use_typography
 
 
 def use_blocks(md: MarkdownIt, strings: Mapping[str, str], language: str | None) -> None:
     use_callouts(md, strings)
+    use_code(md)
     md.use(deflist_plugin)
     if language:
         use_typography(md, language)
