@@ -174,7 +174,8 @@ def build(
             files = target.build(variant)
             data = zip_bytes(files, when)
             path = out / package_name(variant.course, fmt, language)
-            self_check(path.name, data)
+            if target.VALIDATED:
+                self_check(path.name, data)
             staged[path] = data
             built.append(BuiltPackage(format=fmt, path=path, size=len(data), files=len(files)))
     write_all(staged)

@@ -132,7 +132,8 @@ def build(
             "--format",
             "-f",
             metavar="FORMATS",
-            help="Comma-separated formats (scorm12, scorm2004, xapi, cmi5) or 'all'.",
+            help="Comma-separated formats (scorm12, scorm2004, xapi, cmi5, web) or 'all' "
+            "(the four LMS formats).",
         ),
     ] = "all",
     out: Annotated[

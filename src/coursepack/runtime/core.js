@@ -1044,7 +1044,7 @@
     document.body.classList.remove("cp-nojs");
     document.body.classList.add("cp-js");
     each(document.querySelectorAll(".cp-pager, .cp-progress, .cp-menu-toggle"), function (el) { el.hidden = false; });
-    if (this.adapter) { document.querySelector(".cp-exit").hidden = false; }
+    if (this.adapter && !this.adapter.noExit) { document.querySelector(".cp-exit").hidden = false; }
     document.querySelector(".cp-prev").addEventListener("click", function () { self.show(self.at - 1, true); });
     document.querySelector(".cp-next").addEventListener("click", function () { self.show(self.at + 1, true); });
     var toc = byId("cp-toc"), toggle = document.querySelector(".cp-menu-toggle");

@@ -22,13 +22,17 @@ TARGETS: Mapping[str, str] = {
     "scorm2004": "coursepack.targets.scorm2004",
     "xapi": "coursepack.targets.xapi",
     "cmi5": "coursepack.targets.cmi5",
+    "web": "coursepack.targets.web",
 }
+# What 'all' builds: the LMS and LRS packages ('web' is built only when named).
+ALL = ("scorm12", "scorm2004", "xapi", "cmi5")
 
 
 class Target(Protocol):
     NAME: str
     LABEL: str
     STATE_LIMIT: int | None  # characters of resume state the standard guarantees
+    VALIDATED: bool  # the package has a descriptor coursepack validate checks
 
     def build(self, rendered: RenderedCourse) -> dict[str, bytes]: ...
 
@@ -47,7 +51,7 @@ def get_target(name: str) -> Target:
 
 def parse_formats(text: str | None) -> list[str]:
     if not text or text == "all":
-        return list(TARGETS)
+        return list(ALL)
     names = [part.strip() for part in text.split(",") if part.strip()]
     for name in names:
         get_target(name)

@@ -14,6 +14,7 @@ from coursepack.targets.lrs_common import build_package, check_base_iri, stateme
 from coursepack.xmlutil import sub_element, to_bytes
 
 NAME = "cmi5"
+VALIDATED = True
 LABEL = "cmi5"
 STATE_LIMIT = None
 DESCRIPTOR = "cmi5.xml"

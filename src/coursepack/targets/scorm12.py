@@ -18,6 +18,7 @@ from coursepack.targets.imscp import add_sco_resource, single_sco_manifest
 from coursepack.xmlutil import sub_element, to_bytes
 
 NAME = "scorm12"
+VALIDATED = True
 LABEL = "SCORM 1.2"
 MANIFEST = "imsmanifest.xml"
 # cmi.suspend_data is a CMIString4096 (standards.md 1.I). Moodle allows more only

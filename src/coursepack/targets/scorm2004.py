@@ -23,6 +23,7 @@ from coursepack.targets.imscp import add_sco_resource, single_sco_manifest
 from coursepack.xmlutil import sub_element, to_bytes
 
 NAME = "scorm2004"
+VALIDATED = True
 LABEL = "SCORM 2004 4th edition"
 MANIFEST = "imsmanifest.xml"
 STATE_LIMIT = 64000  # cmi.suspend_data, 4th edition (standards.md 1.I)

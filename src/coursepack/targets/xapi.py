@@ -22,6 +22,7 @@ from coursepack.targets.lrs_common import build_package, check_base_iri, stateme
 from coursepack.xmlutil import sub_element, to_bytes
 
 NAME = "xapi"
+VALIDATED = True
 LABEL = "xAPI (tincan.xml)"
 STATE_LIMIT = None  # the State API has no small limit
 DESCRIPTOR = "tincan.xml"
