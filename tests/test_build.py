@@ -107,7 +107,10 @@ def test_unknown_format_is_a_usage_error(
         app, ["build", str(copy_fixture("minimal")), "--format", "aicc", "--out", str(tmp_path)]
     )
     assert result.exit_code == 2
-    assert "unknown format 'aicc' (known formats: scorm12, scorm2004, xapi, cmi5, web)" in result.stderr
+    assert (
+        "unknown format 'aicc' (known formats: scorm12, scorm2004, xapi, cmi5, web)"
+        in result.stderr
+    )
 
 
 def test_folder_without_course_yml_is_a_usage_error(tmp_path: Path) -> None:

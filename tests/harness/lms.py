@@ -11,7 +11,6 @@ only, on a free port, and is stopped by the tests.
 from __future__ import annotations
 
 import json
-import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -22,6 +21,8 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from lxml import etree
+
+from tests.harness.server import LoopbackServer
 
 ROOT = Path(__file__).resolve().parents[2]
 SCORM_AGAIN = ROOT / "node_modules" / "scorm-again" / "dist"
@@ -277,23 +278,14 @@ class _Server(ThreadingHTTPServer):
         self.state = LmsState()
 
 
-class Lms:
+class Lms(LoopbackServer):
     """Start with ``with Lms() as lms:``; ``lms.launch(folder)`` prepares a session."""
 
     kind = "scorm-again"
 
     def __init__(self) -> None:
         self._server = _Server()
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def __enter__(self) -> Lms:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        super().__init__(self._server)
 
     @property
     def state(self) -> LmsState:
@@ -301,19 +293,13 @@ class Lms:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/player.html"
+        return f"{self.origin}/player.html"
 
     def launch(self, package: ImportedPackage, previous: dict[str, Any] | None = None) -> str:
         """Prepare the player for a new session, resuming from ``previous`` cmi data."""
         self.state.package = package
         self.state.initial = initial_cmi(package, previous)
         return self.url
-
-    @property
-    def origin(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
 
     def serve_package(self, folder: Path) -> None:
         self.state.package = ImportedPackage("lrs", folder, "index.html", None, None)

@@ -12,7 +12,6 @@ XBlock instead. It listens on 127.0.0.1 only, on a free port.
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from tests.harness.lms import TYPES, ImportedPackage
+from tests.harness.server import LoopbackServer
 
 API_JS = Path(__file__).with_name("moodle_api.js")
 
@@ -190,7 +190,7 @@ class _Server(ThreadingHTTPServer):
         self.state = MoodleState()
 
 
-class MoodleLms:
+class MoodleLms(LoopbackServer):
     """``with MoodleLms() as lms:``; ``lms.launch(package)`` opens the current attempt."""
 
     kind = "moodle"
@@ -198,17 +198,8 @@ class MoodleLms:
     def __init__(self, profile: str = "moodle") -> None:
         self._server = _Server()
         self._server.state.profile = profile
+        super().__init__(self._server)
         self.kind = "moodle" if profile == "moodle" else "lenient"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def __enter__(self) -> MoodleLms:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
 
     @property
     def state(self) -> MoodleState:
@@ -216,8 +207,7 @@ class MoodleLms:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/player.html"
+        return f"{self.origin}/player.html"
 
     def launch(self, package: ImportedPackage, previous: dict[str, Any] | None = None) -> str:
         """The next session of the current attempt, restored from what Moodle stored.
