@@ -49,9 +49,12 @@ def lms(request: pytest.FixtureRequest) -> Iterator[Lms]:
         yield server  # type: ignore[misc]
 
 
-def scorm_again_only(lms: Lms, why: str) -> None:
-    if lms.kind != "scorm-again":
-        pytest.skip(f"scorm-again harness only: {why}")
+@pytest.fixture
+def scorm_again() -> Iterator[Lms]:
+    """The scorm-again player alone, for launch options only it offers (a popup launch,
+    an initial data model set by the test)."""
+    with Lms() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -541,12 +544,12 @@ def test_english_flagship_complete_and_pass(
 
 
 def test_api_is_found_through_the_opener_of_a_popup(
-    chromium: Browser, lms: Lms, fixture_packages: Callable[[str, str], Path]
+    chromium: Browser, scorm_again: Lms, fixture_packages: Callable[[str, str], Path]
 ) -> None:
     """An LMS that opens the course in a new window: the API is on window.opener."""
     from tests.harness.lms import import_package
 
-    scorm_again_only(lms, "its player can launch the course in a popup")
+    lms = scorm_again
     lms.state.embed = False
     page = chromium.new_page()
     page.goto(lms.launch(import_package(fixture_packages("all_types", "scorm12"))))
@@ -564,13 +567,13 @@ def test_api_is_found_through_the_opener_of_a_popup(
 
 
 def test_review_mode_never_changes_status_or_score(
-    chromium: Browser, lms: Lms, fixture_packages: Callable[[str, str], Path]
+    chromium: Browser, scorm_again: Lms, fixture_packages: Callable[[str, str], Path]
 ) -> None:
     from tests.harness.lms import import_package
 
     course = load_course(FIXTURES / "all_types").course
     assert course is not None
-    scorm_again_only(lms, "the test sets the LMS's initial data model (review mode)")
+    lms = scorm_again
     url = lms.launch(import_package(fixture_packages("all_types", "scorm12")))
     lms.state.initial["core"]["lesson_mode"] = "review"
     lms.state.initial["core"]["lesson_status"] = "failed"
