@@ -11,6 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from coursepack.cli import app
@@ -157,3 +159,36 @@ def test_generated_zip_structures_stay_bounded(tmp_path: Path, count: int) -> No
             archive.writestr(info, data)
     found = measure(path)
     assert "Z4" in found["codes"]  # type: ignore[operator]
+
+
+NAME_PART = st.text(alphabet="ab./\\:~ \x01é", min_size=1, max_size=6)
+NAMES = st.one_of(
+    st.lists(NAME_PART, min_size=1, max_size=60).map("/".join),  # nested
+    NAME_PART.map(lambda n: "/" + n),  # absolute
+    st.sampled_from(["index.html", "imsmanifest.xml", "x/", "/", "..", "a/../../b", ""]),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(names=st.lists(NAMES, max_size=25))
+def test_generated_zip_structures_never_crash_or_hang(names: list[str]) -> None:
+    """Nested, absolute, empty and duplicate names together (the bounded-memory cases
+    above measure the worst shapes in a subprocess)."""
+    import io
+    import time
+    import warnings
+
+    buffer = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w") as archive:
+        warnings.simplefilter("ignore", UserWarning)  # duplicates are the point
+        archive.writestr("imsmanifest.xml", BASES["scorm12"]["imsmanifest.xml"])
+        archive.writestr("index.html", PAGE)
+        for name in names:
+            info = zipfile.ZipInfo("placeholder")
+            info.filename = name
+            archive.writestr(info, b"x")
+    started = time.monotonic()
+    report = validate_bytes("gen.zip", buffer.getvalue(), Options(profile="moodle"))
+    assert time.monotonic() - started < 5
+    assert report.kind in {"scorm12", "scorm", "unknown"}
+    assert len(report.findings) <= 40 * (FINDINGS_PER_RULE + 1)
