@@ -117,7 +117,6 @@ class LmsState:
     state_put_fail: int = 0
     fail_state_reads: dict[str, int] = field(default_factory=dict)  # stateId -> next N GETs fail
     statements_status: int | None = None
-    state_gets: int = 0
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -150,8 +149,6 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, json.dumps(reply).encode(), "application/json")
             return
         if parts.path == "/xapi/activities/state":
-            if method == "GET":
-                state.state_gets += 1
             state_id = dict(parse_qsl(parts.query)).get("stateId", "")
             if method == "GET" and state.fail_state_reads.get(state_id, 0) > 0:
                 state.fail_state_reads[state_id] -= 1

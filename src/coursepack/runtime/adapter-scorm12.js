@@ -80,17 +80,10 @@
         }
         return set("cmi.core.lesson_status", next) && ok;
       },
-      /* Interactions are write-only in 1.2. Each question has a fixed index (its place
-         in the course); Moodle refuses an index above _count, so the lower ones are
-         created first, each with its own question's id and type. */
+      /* Interactions are write-only in 1.2; each question has a fixed index. */
       interaction: function (quiz, key, response, verdict, attempt, index) {
         if (mode !== "normal") { return; }
-        for (; interactions < index; interactions++) {
-          var earlier = questions[interactions];
-          set("cmi.interactions." + interactions + ".id", earlier.id);
-          set("cmi.interactions." + interactions + ".type", CP.interactionType(earlier));
-        }
-        interactions = Math.max(interactions, index + 1);
+        interactions = CP.fillInteractions(set, questions, interactions, index);
         var base = "cmi.interactions." + index + ".";
         set(base + "id", key.id);
         set(base + "type", CP.interactionType(key));

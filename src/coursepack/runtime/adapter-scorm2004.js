@@ -81,11 +81,7 @@
          attempt overwrites it, which bounds the data model Moodle sends on every commit. */
       interaction: function (quiz, key, response, verdict, attempt, index) {
         if (mode !== "normal") { return; }
-        for (; interactions < index; interactions++) {
-          set("cmi.interactions." + interactions + ".id", questions[interactions].id);
-          set("cmi.interactions." + interactions + ".type", CP.interactionType(questions[interactions]));
-        }
-        interactions = Math.max(interactions, index + 1);
+        interactions = CP.fillInteractions(set, questions, interactions, index);
         var base = "cmi.interactions." + index + ".";
         set(base + "id", key.id);
         set(base + "type", CP.interactionType(key));

@@ -1145,6 +1145,16 @@
       if (box) { box.textContent = text || ""; }
     },
     correctPattern: correctPattern,
+    /* Interactions sit at fixed indices (a question's place in the course). Moodle
+       refuses an index above _count, so the lower ones are created first, each with
+       its own question's id and type. Returns the count after `index`. */
+    fillInteractions: function (set, questions, count, index) {
+      for (; count < index; count++) {
+        set("cmi.interactions." + count + ".id", questions[count].id);
+        set("cmi.interactions." + count + ".type", INTERACTION_TYPES[questions[count].type]);
+      }
+      return Math.max(count, index + 1);
+    },
     /* Every question of the course in order: index i is question i's interaction. */
     questionList: function (data) {
       var list = [];
