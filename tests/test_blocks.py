@@ -39,7 +39,7 @@ def blocks_page(tmp_path_factory: pytest.TempPathFactory) -> str:
     return page_of(build(FIXTURES / "blocks", ["scorm12"], out).packages[0].path)
 
 
-@pytest.mark.parametrize("lesson", ["blocs", "medias"])
+@pytest.mark.parametrize("lesson", ["blocs", "medias", "interactifs"])
 def test_blocks_render_as_the_golden_html(blocks_page: str, lesson: str) -> None:
     golden = GOLDEN / f"blocks-{lesson}.html"
     actual = prose(blocks_page, lesson)

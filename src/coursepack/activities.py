@@ -8,6 +8,7 @@ the interaction types and the shape of each definition (xAPI Data 2.4.4.1).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +23,8 @@ from coursepack.model import (
     Numeric,
     Ordering,
     Question,
+    Scenario,
+    ScenarioStep,
     SingleChoice,
     TrueFalse,
 )
@@ -31,6 +34,7 @@ MODULE_TYPE = "http://adlnet.gov/expapi/activities/module"
 LESSON_TYPE = "http://adlnet.gov/expapi/activities/lesson"
 ASSESSMENT_TYPE = "http://adlnet.gov/expapi/activities/assessment"
 INTERACTION_TYPE = "http://adlnet.gov/expapi/activities/cmi.interaction"
+SIMULATION_TYPE = "http://adlnet.gov/expapi/activities/simulation"
 
 INTERACTION_TYPES = {
     "single_choice": "choice",
@@ -106,8 +110,37 @@ def question_definition(question: Question, prompt: str, language: str) -> dict[
     return data
 
 
+_CHOICE_LINK = re.compile(r"^\s*\[(.*)\]\([^)]*\)\s*$", re.DOTALL)
+
+
+def decision_definition(
+    scenario: Scenario, step: ScenarioStep, translations: Mapping[str, str], language: str
+) -> dict[str, Any]:
+    """A scenario decision: a ``choice`` interaction whose choices are the steps it
+    leads to, named by the choice's (translated) text."""
+    title = translations.get(scenario.title, scenario.title) or scenario.id
+    texts = []
+    for target, source in zip(step.choices, step.choice_texts, strict=False):
+        link = _CHOICE_LINK.match(translations.get(source, source))
+        texts.append((target, " ".join((link.group(1) if link else target).split())))
+    definition = ActivityDefinition(
+        type=INTERACTION_TYPE,
+        name=LanguageMap({language: title[:250]}),
+        interaction_type="choice",
+        choices=_components(texts, language),
+    )
+    good = [t for t in step.choices if scenario.outcome_of(t) == "good"]
+    if scenario.scored and good:
+        definition.correct_responses_pattern = ["[,]".join(good)]
+    data: dict[str, Any] = definition.as_version()
+    return data
+
+
 def activity_data(
-    config: CourseConfig, questions: Mapping[str, tuple[Question, str]], quizzes: list[str]
+    config: CourseConfig,
+    questions: Mapping[str, tuple[Question, str]],
+    quizzes: list[str],
+    decisions: Mapping[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Everything an xAPI adapter needs to name activities, for the launch page."""
     language = config.language
@@ -119,6 +152,7 @@ def activity_data(
         "questions": {
             qid: question_definition(question, prompt, language)
             for qid, (question, prompt) in questions.items()
-        },
+        }
+        | dict(decisions or {}),
         "quizzes": quizzes,
     }

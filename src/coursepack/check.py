@@ -12,7 +12,7 @@ from pathlib import Path
 
 from coursepack.diagnostics import Diagnostic, Location, error
 from coursepack.lint import lint_items
-from coursepack.model import Course, Lesson, Quiz
+from coursepack.model import Course, Lesson, Quiz, interaction_id
 from coursepack.paths import OUTSIDE, is_inside
 
 
@@ -26,6 +26,10 @@ def _located_ids(
             found.append(("module", module.id, module.entry.source or Location(course.root)))
     for lesson in lessons:
         found.append(("lesson", lesson.id, lesson.meta.source or Location(lesson.path)))
+        for scenario in lesson.scenarios:
+            found.append(("scenario", scenario.id, scenario.source))
+            for step in scenario.decisions():
+                found.append(("scenario decision", interaction_id(scenario, step), step.source))
     for quiz in quizzes:
         found.append(("quiz", quiz.id, quiz.source or Location(Path())))
         for question in quiz.questions:

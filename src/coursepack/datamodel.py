@@ -23,8 +23,11 @@ from coursepack.model import (
     Numeric,
     Ordering,
     Question,
+    Scenario,
+    ScenarioStep,
     SingleChoice,
     TrueFalse,
+    interaction_id,
 )
 from coursepack.state import NUMERIC_MAX_LENGTH, worst_case_state
 
@@ -112,6 +115,23 @@ def _interaction_bytes(index: int, question: Question) -> int:
     return total
 
 
+def _decision_bytes(index: int, scenario: Scenario, step: ScenarioStep) -> int:
+    base = f"cmi.interactions.{index}."
+    total = _field(base + "id", _encoded(interaction_id(scenario, step)))
+    total += _field(base + "type", len("choice"))
+    total += _field(base + "timestamp", _encoded(TIMESTAMP))
+    title = scenario.title[:DESCRIPTION_LIMIT]
+    spacing = 9 * sum(title.count(mark) for mark in ";!?:%«»")
+    total += _field(base + "description", _encoded(title) + spacing)
+    good = [t for t in step.choices if scenario.outcome_of(t) == "good"]
+    if scenario.scored and good:
+        total += _field(base + "correct_responses.0.pattern", _encoded("[,]".join(good)))
+    total += _field(base + "weighting", 1)
+    total += _field(base + "learner_response", max(_encoded(c) for c in step.choices))
+    total += _field(base + "result", len("incorrect"))
+    return total
+
+
 def _state_bytes(course: Course) -> int:
     """The resume state's worst case, URL-encoded (its typed text is all quotes, each
     one ``\\"`` in JSON and ``%5C%22`` in the request: the costliest character)."""
@@ -135,6 +155,10 @@ def worst_case_commit_bytes(course: Course) -> int:
     total += _field("cmi.score.raw", len("99.99"))
     total += _field("cmi.score.min", 1) + _field("cmi.score.max", 3)
     total += _field("cmi.session_time", len(SESSION_TIME))
-    total += _field("cmi.interactions._count", len(str(len(questions))))
+    decisions = [(s, step) for s in course.scenarios() for step in s.decisions()]
+    total += _field("cmi.interactions._count", len(str(len(questions) + len(decisions))))
     total += sum(_interaction_bytes(i, q) for i, q in enumerate(questions))
+    total += sum(
+        _decision_bytes(len(questions) + i, s, step) for i, (s, step) in enumerate(decisions)
+    )
     return total

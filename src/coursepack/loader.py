@@ -29,6 +29,7 @@ from coursepack.model import (
     Module,
     ModuleEntry,
     Quiz,
+    Scenario,
 )
 from coursepack.paths import OUTSIDE, case_hint, exists_exact, is_inside
 
@@ -345,7 +346,17 @@ def load_lesson(path: Path, out: _Collector) -> Lesson | None:
     meta = _validate(LessonMeta, raw, Location(path, 2, 1), out)
     if meta is None:
         return None
-    return Lesson(meta=meta, body="".join(lines[end + 1 :]), path=path, body_line=end + 2)
+    body = "".join(lines[end + 1 :])
+    scenarios: tuple[Scenario, ...] = ()
+    if ":::" in body:
+        from coursepack.blocks import structure_parser
+        from coursepack.blocks.scenario import scenarios_in
+
+        found, problems = scenarios_in(structure_parser().parse(body), path, end + 2)
+        scenarios = tuple(found)
+        for problem in problems:
+            out.add(problem)
+    return Lesson(meta=meta, body=body, path=path, body_line=end + 2, scenarios=scenarios)
 
 
 def load_quiz(path: Path, out: _Collector) -> Quiz | None:

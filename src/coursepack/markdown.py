@@ -21,14 +21,20 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml as escape_html
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from markupsafe import Markup
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from coursepack.blocks import use_blocks
-from coursepack.blocks.media import Track, caption_tracks, kind_of
+from coursepack.blocks.containers import BlockRenderer, Partial, collapse, replace_title, title_of
+from coursepack.blocks.media import Track, caption_tracks, kind_of, transcript_file
 from coursepack.blocks.media import render as render_media
+from coursepack.blocks.scenario import mark_choices
+from coursepack.blocks.typography import typeset
 from coursepack.diagnostics import Diagnostic, Location, error, warning
 from coursepack.paths import OUTSIDE, case_hint, exists_exact, is_inside
+from coursepack.theme import default_partial
+from coursepack.ui import strings_for
 
 ASSET_PREFIX = "assets"
 LOCALE_DIR = "locale"
@@ -60,6 +66,8 @@ _ALLOWED_ATTRIBUTES = {
 class RenderedMarkdown:
     html: str
     assets: frozenset[str]  # course-relative POSIX paths of the files referenced
+    # Package path -> bytes made by the build (narrower copies of wide images).
+    generated: Mapping[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -71,9 +79,11 @@ class _Context:
     lesson_anchors: Mapping[Path, str]
     language: str | None = None  # of a translation: locale/<language>/… overrides media
     anchor_prefix: str | None = None  # the lesson id: headings are '<lesson>--<slug>'
+    page_language: str | None = None  # chooses a media's transcript
     heading_ids: frozenset[str] = frozenset()
     diagnostics: list[Diagnostic] = field(default_factory=list)
     assets: set[str] = field(default_factory=set)
+    generated: dict[str, bytes] = field(default_factory=dict)
 
     def location(self, token_line: int | None, needle: str) -> Location:
         if token_line is None:
@@ -99,7 +109,7 @@ def _parser(
     md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
-    use_blocks(md, strings or {}, language)
+    use_blocks(md, language)
     if anchor_prefix:
         # Stable heading ids for deep links, unique in the page: '<lesson>--<slug>'.
         md.use(
@@ -111,9 +121,21 @@ def _parser(
     page_language = language or "en"
 
     def image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        if tokens[idx].meta.get("media"):
-            return render_media(tokens[idx], page_language)
-        return str(self.image(tokens, idx, options, env))
+        token = tokens[idx]
+        if token.meta.get("media"):
+            return render_media(
+                token, page_language, (strings or {}).get("transcript", "Transcript")
+            )
+        html = str(self.image(tokens, idx, options, env))
+        if token.meta.get("zoom"):
+            html = _zoomable(html, token, env["blocks"].strings)
+        if token.meta.get("figure"):
+            blocks: BlockRenderer = env["blocks"]
+            caption = typeset(str(token.meta["figure"]), page_language)
+            return blocks.finish(
+                blocks.partial("figure", {"image": Markup(html), "caption": caption})
+            )
+        return html
 
     md.add_render_rule("image", image)
     # A wide table scrolls inside its own box on a phone; a keyboard user must be
@@ -252,7 +274,9 @@ def _rewrite_inline(tokens: list[Token], ctx: _Context, line: int | None) -> Non
             token.attrSet("loading", "lazy")
         elif token.type == "link_open":
             href = str(token.attrGet("href") or "")
-            if _is_local(href):
+            if token.meta.get("scenario_choice"):
+                pass  # names a step of its scenario (checked when the lesson is loaded)
+            elif _is_local(href):
                 rewritten = _check_local(href, ctx, line, "link target")
                 if rewritten is not None:
                     token.attrSet("href", rewritten)
@@ -287,7 +311,8 @@ def _fragments(ctx: _Context) -> str:
 def _media(
     token: Token, kind: str, rewritten: str, ctx: _Context, line: int | None, src: str
 ) -> None:
-    """Caption tracks from sibling .vtt files, packaged beside the media."""
+    """Caption tracks, poster and transcript from sibling files, packaged beside the
+    media: ``clip.vtt``/``clip.fr.vtt``, ``clip.jpg``, ``clip.txt``/``clip.fr.txt``."""
     package_path = PurePosixPath(rewritten.split("#", 1)[0].removeprefix(f"{ASSET_PREFIX}/"))
     folder = ctx.course_root.joinpath(*package_path.parent.parts)
     names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
@@ -295,7 +320,8 @@ def _media(
     for name, language in caption_tracks(names, package_path.stem):
         inside = package_path.parent / name
         ctx.assets.add(inside.as_posix())
-        tracks.append(Track(f"{ASSET_PREFIX}/{inside.as_posix()}", language))
+        data = (folder / name).read_bytes()
+        tracks.append(Track(f"{ASSET_PREFIX}/{inside.as_posix()}", language, data))
     if kind == "video" and not tracks:
         ctx.diagnostics.append(
             warning(
@@ -305,7 +331,25 @@ def _media(
                 f"{package_path.stem}.<language>.vtt) beside it",
             )
         )
-    token.meta["media"] = {"kind": kind, "tracks": tracks}
+    poster = next(
+        (
+            n
+            for n in (package_path.stem + e for e in (".jpg", ".jpeg", ".png", ".webp"))
+            if n in names
+        ),
+        None,
+    )
+    if poster and kind == "video":
+        ctx.assets.add((package_path.parent / poster).as_posix())
+        poster = f"{ASSET_PREFIX}/{(package_path.parent / poster).as_posix()}"
+    transcript = transcript_file(names, package_path.stem, ctx.page_language)
+    text = (folder / transcript).read_text("utf-8", errors="replace") if transcript else None
+    token.meta["media"] = {
+        "kind": kind,
+        "tracks": tracks,
+        "poster": poster if kind == "video" else None,
+        "transcript": text,
+    }
 
 
 # Beyond these an image slows every learner on a phone connection for no visible gain
@@ -321,6 +365,14 @@ def _check_image_size(ctx: _Context, line: int | None, src: str, token: Token) -
         # Known dimensions reserve the image's space: no layout shift while it loads.
         token.attrSet("width", str(dimensions[0]))
         token.attrSet("height", str(dimensions[1]))
+        original = str(token.attrGet("src"))
+        if dimensions[0] > COLUMN_WIDTH:
+            token.meta = {**(token.meta or {}), "zoom": original}
+        if dimensions[0] > RESIZED_WIDTH:
+            _narrower_copy(ctx, path, original, dimensions, token)
+    elif path.suffix.lower() == ".svg":
+        # A diagram's text must stay readable on a phone: it can be opened full size.
+        token.meta = {**(token.meta or {}), "zoom": str(token.attrGet("src"))}
     size = path.stat().st_size
     where = ctx.location(line, src)
     if size > IMAGE_WARN_BYTES:
@@ -342,6 +394,52 @@ def _check_image_size(ctx: _Context, line: int | None, src: str, token: Token) -
                 f"{IMAGE_WARN_WIDTH} px is the most any screen shows of it",
             )
         )
+
+
+COLUMN_WIDTH = 760  # the lesson column's widest, in CSS pixels (theme.css --cp-measure)
+RESIZED_WIDTH = 1600  # twice a phone's width: sharp on dense screens, light to load
+
+
+def _narrower_copy(
+    ctx: _Context, path: Path, original: str, dimensions: tuple[int, int], token: Token
+) -> None:
+    """A copy of a wide image at RESIZED_WIDTH, served through ``srcset``; the
+    original stays for the zoom view. Kept only when it is really lighter."""
+    if path.suffix.lower() not in {".png", ".jpg", ".jpeg", ".webp"}:
+        return  # a GIF may be animated
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    height = round(dimensions[1] * RESIZED_WIDTH / dimensions[0])
+    out = io.BytesIO()
+    try:
+        with Image.open(path) as image:
+            resized = image.resize((RESIZED_WIDTH, height), Image.Resampling.LANCZOS)
+            kind = {".jpg": "JPEG", ".jpeg": "JPEG"}.get(path.suffix.lower(), image.format)
+            resized.save(out, format=kind, **({"quality": 85} if kind == "JPEG" else {}))
+    except (OSError, UnidentifiedImageError, ValueError):
+        return
+    data = out.getvalue()
+    if len(data) >= path.stat().st_size:
+        return
+    relative = original.removeprefix(f"{ASSET_PREFIX}/")
+    stem, dot, suffix = relative.rpartition(".")
+    package_path = f"{ASSET_PREFIX}/_resized/{stem}-{RESIZED_WIDTH}w{dot}{suffix}"
+    ctx.generated[package_path] = data
+    token.attrSet("src", package_path)
+    token.attrSet("srcset", f"{package_path} {RESIZED_WIDTH}w, {original} {dimensions[0]}w")
+    token.attrSet("sizes", f"(max-width: {COLUMN_WIDTH}px) 100vw, {COLUMN_WIDTH}px")
+
+
+def _zoomable(html: str, token: Token, strings: Mapping[str, str]) -> str:
+    label = strings.get("zoom", "Enlarge the image")
+    alt = token.content.strip()
+    name = f"{label} ({alt})" if alt else label
+    return (
+        f'<button type="button" class="cp-zoom" data-src="{escape_html(str(token.meta["zoom"]))}" '
+        f'aria-label="{escape_html(name)}">{html}</button>'
+    )
 
 
 def image_size(path: Path) -> tuple[int, int] | None:
@@ -472,6 +570,7 @@ def render_markdown(
     strings: Mapping[str, str] | None = None,
     page_language: str | None = None,
     anchor_prefix: str | None = None,
+    partial: Partial | None = None,
 ) -> tuple[RenderedMarkdown, list[Diagnostic]]:
     ctx = _Context(
         course_root=course_root,
@@ -481,11 +580,14 @@ def render_markdown(
         lesson_anchors=lesson_anchors or {},
         language=language,
         anchor_prefix=anchor_prefix,
+        page_language=page_language,
     )
     md = _parser(allow_html, table_label, strings, page_language, anchor_prefix)
     if translations:
         md.core.ruler.before("inline", "coursepack_translate", _translator(translations))
     tokens = md.parseInline(text) if inline else md.parse(text)
+    folded = collapse(tokens)
+    mark_choices(folded)
     ctx.heading_ids = frozenset(
         str(t.attrGet("id")) for t in tokens if t.type == "heading_open" and t.attrGet("id")
     )
@@ -499,10 +601,18 @@ def render_markdown(
         _check_tables(tokens, ctx)
         _check_media(tokens, ctx)
         _unwrap_media(tokens)
-    html: str = md.renderer.render(tokens, md.options, {})
-    if allow_html:
-        html = _sanitise(html)
-    return RenderedMarkdown(html=html, assets=frozenset(ctx.assets)), ctx.diagnostics
+    blocks = BlockRenderer(
+        partial=partial or default_partial,
+        strings=strings or strings_for(page_language or "en"),
+        language=page_language or "en",
+        prefix=anchor_prefix or "cp",
+        clean=_sanitise if allow_html else None,
+    )
+    html = blocks.settle(md.renderer.render(folded, md.options, {"blocks": blocks}))
+    return (
+        RenderedMarkdown(html=html, assets=frozenset(ctx.assets), generated=ctx.generated),
+        ctx.diagnostics,
+    )
 
 
 def _translator(translations: Mapping[str, str]) -> Callable[[StateCore], None]:
@@ -514,6 +624,8 @@ def _translator(translations: Mapping[str, str]) -> Callable[[StateCore], None]:
         for token in state.tokens:
             if token.type == "inline" and token.content in translations:
                 token.content = translations[token.content]
+            elif (title := title_of(token)) and title in translations:
+                replace_title(token, translations[title])
 
     return translate
 
@@ -584,11 +696,18 @@ def media_problem(path: Path) -> str | None:
 
 
 def _unwrap_media(tokens: list[Token]) -> None:
-    """A paragraph that holds only a player renders as the player's <figure> alone
-    (a <figure> inside <p> is invalid HTML)."""
+    """A paragraph that holds only a player, or only an image with a title (which
+    becomes its caption), renders as a <figure> alone (a <figure> inside <p> is
+    invalid HTML)."""
     for index, token in enumerate(tokens):
         children = token.children or []
-        if token.type != "inline" or len(children) != 1 or not children[0].meta.get("media"):
+        if token.type != "inline" or len(children) != 1:
+            continue
+        only = children[0]
+        if only.type == "image" and only.attrGet("title") and not only.meta.get("media"):
+            only.meta = {**(only.meta or {}), "figure": str(only.attrGet("title"))}
+            del only.attrs["title"]
+        elif not only.meta.get("media"):
             continue
         if index and tokens[index - 1].type == "paragraph_open":
             tokens[index - 1].hidden = True

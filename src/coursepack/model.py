@@ -433,6 +433,57 @@ class CourseConfig(Node):
 
 
 @dataclass(frozen=True)
+class ScenarioStep:
+    """One situation of a branching scenario; ``choices`` are the ids of the steps
+    each choice leads to, in order (none: an ending)."""
+
+    id: str
+    outcome: Literal["good", "bad"] | None
+    choices: tuple[str, ...]
+    source: Location
+    # Each choice's inline Markdown as written ('[Vous refusez](#refus)'): its text
+    # names the choice in xAPI definitions (translated like any lesson text).
+    choice_texts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A branching scenario written in a lesson (``:::: scenario``). Each decision is
+    tracked as a ``choice`` interaction whose id is ``<scenario>.<step>``."""
+
+    id: str
+    scored: bool
+    steps: tuple[ScenarioStep, ...]
+    source: Location
+    title: str = ""
+
+    def outcome_of(self, step_id: str) -> str | None:
+        return next((s.outcome for s in self.steps if s.id == step_id), None)
+
+    def decisions(self) -> tuple[ScenarioStep, ...]:
+        """The steps where the learner chooses, in the order written."""
+        return tuple(step for step in self.steps if step.choices)
+
+    def longest_path(self) -> int:
+        """The most decisions one run can take (the step graph has no cycle)."""
+        by_id = {step.id: step for step in self.steps}
+        memo: dict[str, int] = {}
+
+        def depth(step_id: str) -> int:
+            if step_id not in memo:
+                memo[step_id] = 0  # guards a cycle the loader has already reported
+                step = by_id.get(step_id)
+                memo[step_id] = 1 + max((depth(c) for c in step.choices), default=-1) if step else 0
+            return memo[step_id]
+
+        return max(0, depth(self.steps[0].id)) if self.steps else 0
+
+
+def interaction_id(scenario: Scenario, step: ScenarioStep) -> str:
+    return f"{scenario.id}.{step.id}"
+
+
+@dataclass(frozen=True)
 class Lesson:
     meta: LessonMeta
     body: str
@@ -440,6 +491,7 @@ class Lesson:
     body_line: int  # 1-based line of the first body line in the file
     # Inline Markdown of a block -> its translation (see coursepack.i18n.apply).
     translations: Mapping[str, str] = field(default_factory=dict)
+    scenarios: tuple[Scenario, ...] = ()
 
     @property
     def id(self) -> str:
@@ -488,6 +540,10 @@ class Course:
                 yield module.quiz
         if self.assessment is not None:
             yield self.assessment
+
+    def scenarios(self) -> Iterator[Scenario]:
+        for lesson in self.lessons():
+            yield from lesson.scenarios
 
     @property
     def required_lessons(self) -> tuple[Lesson, ...]:

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from jinja2 import TemplateError
 from markupsafe import Markup
 
+from coursepack.blocks.containers import Partial
 from coursepack.colours import contrast
 from coursepack.diagnostics import Diagnostic, Location, error
 from coursepack.errors import CourseError
@@ -31,8 +33,11 @@ from coursepack.model import (
     Ordering,
     Question,
     Quiz,
+    Scenario,
+    ScenarioStep,
     SingleChoice,
     TrueFalse,
+    interaction_id,
 )
 from coursepack.paths import exists_exact, is_inside
 from coursepack.state import NUMERIC_MAX_LENGTH
@@ -42,6 +47,7 @@ from coursepack.ui import direction, strings_for
 LAUNCH_PAGE = "index.html"
 BRANDING_CSS = "theme/branding.css"
 RUNTIME_DIR = "runtime"
+BLOCKS_SCRIPT = "blocks.js"
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,7 @@ class RenderedCourse:
             raise CourseError([self.theme.template_diagnostic(exc)]) from None
 
     def _page(self, target: TargetPage) -> bytes:
-        env = self.theme.environment()
+        env = self.theme.jinja
         template = env.get_template("course.html")
         config = self.course.config
         lessons = {lesson.id: lesson for lesson in self.lessons}
@@ -153,6 +159,7 @@ class RenderedCourse:
             t=self.strings,
             direction=direction(config.language),
             target=target,
+            scripts=(*self.scripts, *target.scripts),
             runtime_json=Markup(_script_json({**self.runtime_data, "target": dict(target.data)})),
             theme_files=[path for path in self.theme_static() if path.endswith(".css")]
             + [path for path in self.generated if path.endswith(".css")],
@@ -162,6 +169,14 @@ class RenderedCourse:
 
     def theme_static(self) -> dict[str, Path]:
         return self.theme.static_files()
+
+    @property
+    def scripts(self) -> tuple[str, ...]:
+        """Runtime modules after core.js that the content needs: the interactive
+        blocks' script only when a lesson has one (it would cost every package ~2 KB)."""
+        marks = ('class="cp-tabs"', 'class="cp-cards-block"', 'class="cp-zoom"', "data-scenario=")
+        uses = any(mark in lesson.html for lesson in self.lessons for mark in marks)
+        return (BLOCKS_SCRIPT,) if uses else ()
 
 
 # Inside <script type="application/json"> the HTML parser ends the element at "</"
@@ -192,6 +207,8 @@ class _Renderer:
     language: str | None = None  # set for a translated course: media overrides
     strings: Mapping[str, str] = field(default_factory=dict)  # block labels
     page_language: str | None = None  # typography rules and default caption track
+    partial: Partial | None = None  # the theme's block partials
+    generated: dict[str, bytes] = field(default_factory=dict)  # resized images
 
     def block(
         self,
@@ -216,9 +233,11 @@ class _Renderer:
             strings=self.strings,
             page_language=self.page_language,
             anchor_prefix=anchor_prefix,
+            partial=self.partial,
         )
         self.diagnostics.extend(found)
         self.assets.update(rendered.assets)
+        self.generated.update(rendered.generated)
         return Markup(rendered.html)
 
     def inline(self, text: str | None, where: Location | None) -> Markup | None:
@@ -416,7 +435,18 @@ def render_course(
         course.config.language if localised else None,
         strings,
         course.config.language,
+        theme.render_partial,
     )
+    try:
+        rendered, diagnostics = _render_all(course, theme, renderer, strings)
+    except TemplateError as exc:
+        raise CourseError([theme.template_diagnostic(exc)]) from None
+    return rendered, diagnostics
+
+
+def _render_all(
+    course: Course, theme: Theme, renderer: _Renderer, strings: Mapping[str, str]
+) -> tuple[RenderedCourse, list[Diagnostic]]:
     pass_mark = course.config.tracking.pass_mark
     lessons: list[RenderedLesson] = []
     quizzes: list[RenderedQuiz] = []
@@ -449,7 +479,7 @@ def render_course(
         quizzes=tuple(quizzes),
         steps=tuple(steps),
         assets=assets,
-        generated=generated,
+        generated={**generated, **dict(sorted(renderer.generated.items()))},
         logo=logo,
         strings=strings,
         runtime_data=runtime_data(
@@ -540,5 +570,35 @@ def runtime_data(
         "steps": [{"kind": s.kind, "id": s.id, "module": s.module_id} for s in steps],
         "required": [lesson.id for lesson in course.required_lessons],
         "quizzes": quizzes,
+        "scenarios": [
+            scenario_data(scenario, lesson.translations)
+            for lesson in course.lessons()
+            for scenario in lesson.scenarios
+        ],
         "strings": dict(strings),
+    }
+
+
+def decision_key(scenario: Scenario, step: ScenarioStep, title: str) -> dict[str, Any]:
+    """A scenario decision as the runtime reports it: a ``choice`` interaction whose
+    response is the id of the step the learner went to."""
+    good = [t for t in step.choices if scenario.outcome_of(t) == "good"]
+    return {
+        "id": interaction_id(scenario, step),
+        "type": "scenario",
+        "weight": 1 if scenario.scored else 0,
+        "options": list(step.choices),
+        "correct": good if scenario.scored else [],
+        "text": title,
+    }
+
+
+def scenario_data(scenario: Scenario, translations: Mapping[str, str]) -> dict[str, Any]:
+    title = " ".join(translations.get(scenario.title, scenario.title).split())
+    return {
+        "id": scenario.id,
+        "scored": scenario.scored,
+        "first": scenario.steps[0].id,
+        "outcomes": {step.id: step.outcome for step in scenario.steps if step.outcome},
+        "decisions": [decision_key(scenario, step, title) for step in scenario.decisions()],
     }

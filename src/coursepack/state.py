@@ -76,12 +76,20 @@ def worst_case_state(course: Course) -> dict[str, Any]:
             "r": {q.id: _longest_response(q) for q in quiz.questions},
             "t": {q.id: q.attempts for q in quiz.questions if q.attempts > 1},
         }
-    return {
+    state: dict[str, Any] = {
         "v": STATE_VERSION,
         "k": SEED_MAX,
         "s": [lesson.id for lesson in course.lessons()],
         "q": quizzes,
     }
+    # A scenario's path: the steps chosen, at most one per decision along its longest run.
+    paths = {
+        scenario.id: ["x" * max(len(step.id) for step in scenario.steps)] * scenario.longest_path()
+        for scenario in course.scenarios()
+    }
+    if paths:
+        state["c"] = paths
+    return state
 
 
 def worst_case_size(course: Course) -> int:

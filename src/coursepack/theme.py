@@ -9,9 +9,12 @@ of producing an empty string.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from jinja2 import (
     ChoiceLoader,
@@ -65,6 +68,15 @@ class Theme:
             keep_trailing_newline=True,
         )
         return env
+
+    @cached_property
+    def jinja(self) -> Environment:
+        """The theme's one environment: templates compile once per build, not per page."""
+        return self.environment()
+
+    def render_partial(self, kind: str, context: Mapping[str, Any]) -> str:
+        """A block's partial, ``templates/blocks/<kind>.html`` (see coursepack.blocks)."""
+        return self.jinja.get_template(f"blocks/{kind}.html").render(**context)
 
     def template_diagnostic(self, exc: Exception) -> Diagnostic:
         """Where a template failed: the innermost frame in one of the theme's templates."""
@@ -124,3 +136,8 @@ def resolve_theme(course_root: Path, name: str) -> Theme:
         folders.append(chosen)
     folders.append(default)
     return Theme(folders=tuple(folders))
+
+
+def default_partial(kind: str, context: Mapping[str, Any]) -> str:
+    """A block rendered with the default theme (for checks that have no course theme)."""
+    return Theme((builtin_themes_dir() / DEFAULT_THEME,)).render_partial(kind, context)

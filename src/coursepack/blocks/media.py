@@ -21,10 +21,25 @@ AUDIO = {".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".oga": "audio/ogg", ".m4a":
 UNSUPPORTED = {".avi", ".mov", ".wmv", ".flv", ".mkv", ".mpg", ".mpeg", ".3gp"}
 
 
+# A caption file up to this size is written into the page as a data: URL: Chromium
+# refuses to load a <track> file from file:// (a unique origin), so an offline copy
+# of the package would lose its captions. Larger files are linked (HTTP only).
+INLINE_TRACK_BYTES = 256 * 1024
+
+
 @dataclass(frozen=True)
 class Track:
     src: str  # package path
     language: str | None
+    data: bytes = b""
+
+    @property
+    def url(self) -> str:
+        if not self.data or len(self.data) > INLINE_TRACK_BYTES:
+            return self.src
+        import base64
+
+        return "data:text/vtt;base64," + base64.b64encode(self.data).decode("ascii")
 
 
 def kind_of(path: str) -> str | None:
@@ -52,7 +67,14 @@ def caption_tracks(folder_names: Sequence[str], stem: str) -> list[tuple[str, st
     return found
 
 
-def render(token: Token, page_language: str) -> str:
+def transcript_file(folder_names: Sequence[str], stem: str, language: str | None) -> str | None:
+    """``clip.<language>.txt``, else ``clip.txt``: the media's transcript, if any."""
+    names = set(folder_names)
+    candidates = [f"{stem}.{language.split('-')[0]}.txt"] if language else []
+    return next((n for n in [*candidates, f"{stem}.txt"] if n in names), None)
+
+
+def render(token: Token, page_language: str, transcript_label: str = "Transcript") -> str:
     meta = token.meta["media"]
     tag = meta["kind"]
     caption = token.content
@@ -62,13 +84,25 @@ def render(token: Token, page_language: str) -> str:
         language = track.language or page_language
         default = " default" if language.split("-")[0] == page_language.split("-")[0] else ""
         tracks += (
-            f'<track kind="captions" src="{escape(track.src)}" srclang="{escape(language)}" '
+            f'<track kind="captions" src="{escape(track.url)}" srclang="{escape(language)}" '
             f'label="{escape(language_name(language, page_language))}"{default}>'
         )
     label = f' aria-label="{escape(caption)}"' if caption else ""
-    player = f'<{tag} controls preload="metadata" src="{src}"{label}>{tracks}</{tag}>'
+    poster = f' poster="{escape(meta["poster"])}"' if meta.get("poster") else ""
+    player = f'<{tag} controls preload="metadata" src="{src}"{poster}{label}>{tracks}</{tag}>'
     figcaption = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
-    return f'<figure class="cp-media cp-media-{tag}">{player}{figcaption}</figure>'
+    transcript = ""
+    if meta.get("transcript"):
+        paragraphs = "".join(
+            f"<p>{escape(' '.join(part.split()))}</p>"
+            for part in str(meta["transcript"]).split("\n\n")
+            if part.strip()
+        )
+        transcript = (
+            f'<details class="cp-details cp-transcript"><summary>{escape(transcript_label)}'
+            f'</summary><div class="cp-details-body">{paragraphs}</div></details>'
+        )
+    return f'<figure class="cp-media cp-media-{tag}">{player}{figcaption}{transcript}</figure>'
 
 
 def language_name(code: str, page_language: str) -> str:

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from markdown_it import MarkdownIt
-
+from coursepack.blocks import structure_parser
+from coursepack.blocks.containers import title_of
 from coursepack.diagnostics import Location
 from coursepack.model import (
     Choice,
@@ -46,11 +46,14 @@ class Unit:
 
 
 def markdown_blocks(text: str) -> Iterator[tuple[str, int]]:
-    """The inline Markdown of each block, with its 0-based line in ``text``."""
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-    for token in md.parse(text):
+    """The inline Markdown of each block, and each block title (``::: tab Title``),
+    with its 0-based line in ``text``. Read with the renderer's block structure, so
+    the pieces are exactly those the renderer looks up."""
+    for token in structure_parser().parse(text):
         if token.type == "inline" and token.content.strip():
             yield token.content, token.map[0] if token.map else 0
+        elif title := title_of(token):
+            yield title, token.map[0] if token.map else 0
 
 
 def _field(units: list[Unit], context: str, value: str | None, where: Location, note: str) -> None:

@@ -175,7 +175,7 @@
         if (mode !== "Normal") { return; }
         var result = { response: CP.responsePattern(key, response, "2004") };
         if (verdict !== null) { result.success = verdict; }
-        statement(VERBS.answered, { id: target.base + "/question/" + key.id, objectType: "Activity",
+        statement(VERBS.answered, { id: target.base + (key.type === "scenario" ? "/decision/" : "/question/") + key.id, objectType: "Activity",
           definition: target.questions[key.id] }, { parent: activityId, result: result });
       },
       submitted: function (quiz, outcome) {

@@ -96,8 +96,8 @@
       interaction: function (quiz, key, response, verdict) {
         var result = { response: CP.responsePattern(key, response, "2004") };
         if (verdict !== null) { result.success = verdict; }
-        send("answered", { id: target.base + "/question/" + key.id, objectType: "Activity",
-          definition: target.questions[key.id] }, { result: result, parent: target.base + "/quiz/" + quiz.id });
+        send("answered", { id: target.base + (key.type === "scenario" ? "/decision/" : "/question/") + key.id, objectType: "Activity",
+          definition: target.questions[key.id] }, { result: result, parent: target.base + "/" + (quiz.kind || "quiz") + "/" + quiz.id });
       },
       submitted: function (quiz, outcome) {
         var score = { scaled: Math.round(outcome.percent * 100) / 10000, raw: outcome.percent, min: 0, max: 100 };

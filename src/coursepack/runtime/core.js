@@ -185,7 +185,8 @@
   /* Learner responses and correct-response patterns in the syntax of SCORM 1.2
      (RTE 3.4.2.7) or of SCORM 2004, which xAPI reuses ([,] [.] [:] delimiters). */
   var INTERACTION_TYPES = { single_choice: "choice", multiple_response: "choice", true_false: "true-false",
-    fill_in: "fill-in", numeric: "numeric", matching: "matching", ordering: "sequencing", likert: "likert" };
+    fill_in: "fill-in", numeric: "numeric", matching: "matching", ordering: "sequencing", likert: "likert",
+    scenario: "choice" };
 
   function responsePattern(key, encoded, style) {
     var modern = style !== "1.2";
@@ -208,6 +209,7 @@
     var list = modern ? "[,]" : ",", pair = modern ? "[.]" : ".";
     switch (key.type) {
       case "likert": return null;
+      case "scenario": return key.correct.length ? key.correct.join(list) : null;
       case "true_false": return modern ? String(key.correct) : (key.correct ? "t" : "f");
       case "numeric":
         /* 1.2 has no range syntax: the exact answer (or the lower bound) is given. */
@@ -222,7 +224,7 @@
   /* ---------------------------------------------------------------- state */
 
   function freshState() {
-    return { v: STATE_VERSION, k: (Math.random() * 4294967296) >>> 0, s: [], q: {} };
+    return { v: STATE_VERSION, k: (Math.random() * 4294967296) >>> 0, s: [], q: {}, c: {} };
   }
   function freshQuiz() { return { n: 0, b: null, p: 0, o: 0, r: {}, t: {} }; }
 
@@ -253,7 +255,29 @@
       });
       state.q[quiz.id] = clean;
     });
+    /* A scenario's path is kept only as far as each step was a choice of the one before. */
+    var paths = isObject(saved.c) ? saved.c : {};
+    (data.scenarios || []).forEach(function (scenario) {
+      var path = Array.isArray(paths[scenario.id]) ? paths[scenario.id] : [];
+      var at = scenario.first, clean = [];
+      for (var i = 0; i < path.length; i++) {
+        var decision = decisionAt(scenario, at);
+        if (!decision || decision.options.indexOf(path[i]) < 0) { break; }
+        clean.push(path[i]);
+        at = path[i];
+      }
+      if (clean.length) { state.c[scenario.id] = clean; }
+    });
     return state;
+  }
+  function decisionAt(scenario, step) {
+    var id = scenario.id + "." + step;
+    return scenario.decisions.filter(function (d) { return d.id === id; })[0] || null;
+  }
+  function packState(state, quizzes) {
+    var packed = { v: state.v, k: state.k, s: state.s, q: quizzes };
+    if (Object.keys(state.c).length) { packed.c = state.c; }
+    return JSON.stringify(packed);
   }
   /* A stored response must be one this question can have: damaged state must never
      reach the page (a stray quote in an id once stopped the course from starting). */
@@ -282,7 +306,7 @@
       var q = state.q[id];
       if (q.n || q.o || Object.keys(q.r).length || Object.keys(q.t).length) { quizzes[id] = q; }
     });
-    var text = JSON.stringify({ v: state.v, k: state.k, s: state.s, q: quizzes });
+    var text = packState(state, quizzes);
     if (!limit || text.length <= limit) { return text; }
     /* Too long for the LMS (the build's bound makes this rare): keep what matters most.
        Dropped first: draft answers of open attempts, then tries per question, then the
@@ -295,7 +319,7 @@
     var copy = JSON.parse(JSON.stringify(quizzes));
     for (var i = 0; i < steps.length && text.length > limit; i++) {
       Object.keys(copy).forEach(function (id) { steps[i](copy[id]); });
-      text = JSON.stringify({ v: state.v, k: state.k, s: state.s, q: copy });
+      text = packState(state, copy);
     }
     if (window.console) { console.warn("coursepack: resume state trimmed to fit the LMS's limit (" + text.length + "/" + limit + ")"); }
     return text;
@@ -671,6 +695,9 @@
       self.quizzes[q.id] = q;
       q.questions.forEach(function (key) { self.questionIndex[key.id] = position++; });
     });
+    (data.scenarios || []).forEach(function (s) {
+      s.decisions.forEach(function (key) { self.questionIndex[key.id] = position++; });
+    });
     this.state = freshState();
     this.at = 0;
     this.adapter = null;
@@ -986,8 +1013,12 @@
       if (r.b !== null && (l.b === null || r.b > l.b)) { l.b = r.b; }
       l.p = l.p || r.p ? 1 : 0;
     });
-    each(document.querySelectorAll("[data-quiz]"), function (section) {
+    Object.keys(remote.c).forEach(function (id) {
+      if (!local.c[id] || remote.c[id].length > local.c[id].length) { local.c[id] = remote.c[id]; }
+    });
+    each(document.querySelectorAll("[data-quiz], [data-scenario]"), function (section) {
       if (section.cpQuiz) { section.cpQuiz.render(); }
+      if (section.cpScenario) { section.cpScenario.render(); }
     });
     this.save(true);
   };
@@ -1052,7 +1083,7 @@
       var open = toc.classList.toggle("cp-open");
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
-    each(document.querySelectorAll("a[href^='#']"), function (a) {
+    each(document.querySelectorAll("a[href^='#']:not(.cp-scenario-choice)"), function (a) {
       a.addEventListener("click", function (event) {
         var id = decodeFragment(a.getAttribute("href"));
         var index = self.indexOf(id);
@@ -1081,6 +1112,7 @@
       section.cpQuiz = new Quiz(self, section);
       section.cpQuiz.render();
     });
+    if (window.Coursepack.bindBlocks) { window.Coursepack.bindBlocks(this); }
     /* Chrome blocks synchronous requests during unload, so commit as soon as the
        page is hidden, and end the session on pagehide (standards.md 2.1 §9). */
     /* Only what is still waiting (a draft answer) is committed when the page is hidden:
@@ -1159,9 +1191,11 @@
     questionList: function (data) {
       var list = [];
       data.quizzes.forEach(function (q) { q.questions.forEach(function (key) { list.push(key); }); });
+      (data.scenarios || []).forEach(function (s) { s.decisions.forEach(function (key) { list.push(key); }); });
       return list;
     },
     /* Pure functions, exposed for the unit tests. */
+    fmt: fmt,
     internals: { rng: rng, layout: layout, isCorrect: isCorrect, scoreQuiz: scoreQuiz,
       decodeState: decodeState, encodeState: encodeState }
   };

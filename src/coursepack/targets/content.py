@@ -19,7 +19,7 @@ def runtime_script(name: str) -> bytes:
 
 def content_files(rendered: RenderedCourse, page: TargetPage) -> dict[str, bytes]:
     files: dict[str, bytes] = {LAUNCH_PAGE: rendered.page(page)}
-    for name in (CORE_SCRIPT, *page.scripts):
+    for name in (CORE_SCRIPT, *rendered.scripts, *page.scripts):
         files[f"{RUNTIME_DIR}/{name}"] = runtime_script(name)
     for package_path, source in rendered.theme_static().items():
         files[package_path] = source.read_bytes()

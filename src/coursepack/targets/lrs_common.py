@@ -3,10 +3,10 @@ check, and the statements both send (for ``coursepack explain``)."""
 
 from __future__ import annotations
 
-from coursepack.activities import activity_data
+from coursepack.activities import activity_data, decision_definition
 from coursepack.diagnostics import Diagnostic, Location, error
 from coursepack.explain import PROGRESS, STATUS, SUBMIT, Row
-from coursepack.model import Course, Question
+from coursepack.model import Course, Question, interaction_id
 from coursepack.render import RenderedCourse, TargetPage
 from coursepack.targets.content import content_files
 
@@ -51,9 +51,16 @@ def adapter_data(rendered: RenderedCourse) -> dict[str, object]:
         for quiz in rendered.course.quizzes()
         for q in quiz.questions
     }
-    return activity_data(
-        rendered.course.config, questions, [q.id for q in rendered.course.quizzes()]
-    )
+    course = rendered.course
+    decisions = {
+        interaction_id(scenario, step): decision_definition(
+            scenario, step, lesson.translations, course.config.language
+        )
+        for lesson in course.lessons()
+        for scenario in lesson.scenarios
+        for step in scenario.decisions()
+    }
+    return activity_data(course.config, questions, [q.id for q in course.quizzes()], decisions)
 
 
 def statement_rows(course: Course, verb_prefix: str = "") -> list[Row]:

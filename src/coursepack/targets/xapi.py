@@ -11,12 +11,13 @@ from coursepack.activities import (
     INTERACTION_TYPE,
     LESSON_TYPE,
     MODULE_TYPE,
+    SIMULATION_TYPE,
     activity_iri,
     course_iri,
 )
 from coursepack.diagnostics import Diagnostic
 from coursepack.explain import EXIT, LAUNCH, STATUS, SUBMIT, Row
-from coursepack.model import Course
+from coursepack.model import Course, interaction_id
 from coursepack.render import LAUNCH_PAGE, RenderedCourse
 from coursepack.targets.lrs_common import build_package, check_base_iri, statement_rows
 from coursepack.xmlutil import sub_element, to_bytes
@@ -78,6 +79,22 @@ def descriptor(course: Course) -> bytes:
                 activity_iri(config, "question", question.id),
                 INTERACTION_TYPE,
                 question.prompt,
+                language,
+            )
+    for scenario in course.scenarios():
+        _activity(
+            activities,
+            activity_iri(config, "scenario", scenario.id),
+            SIMULATION_TYPE,
+            scenario.title or scenario.id,
+            language,
+        )
+        for step in scenario.decisions():
+            _activity(
+                activities,
+                activity_iri(config, "decision", interaction_id(scenario, step)),
+                INTERACTION_TYPE,
+                scenario.title or scenario.id,
                 language,
             )
     return to_bytes(root)
