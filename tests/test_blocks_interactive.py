@@ -44,7 +44,7 @@ def test_a_choice_leading_to_no_step_is_a_located_error(
     course = copy_fixture("blocks")
     _replace(course / "lessons" / "interactifs.md", "(#discussion)\n:::", "(#ailleurs)\n:::")
     assert _errors(course, tmp_path) == [
-        "blocks/lessons/interactifs.md:44:1: error: choice leads to '#ailleurs', which is no "
+        "blocks/lessons/interactifs.md:46:1: error: choice leads to '#ailleurs', which is no "
         "step of scenario 'accueil' (its steps: debut, discussion, numero) [CP415]"
     ]
 
@@ -55,7 +55,7 @@ def test_a_scenario_that_loops_is_a_located_error(
     course = copy_fixture("blocks")
     _replace(course / "lessons" / "interactifs.md", "public](#discussion)", "public](#debut)")
     assert _errors(course, tmp_path) == [
-        "blocks/lessons/interactifs.md:41:1: error: scenario 'accueil' loops (debut → numero "
+        "blocks/lessons/interactifs.md:43:1: error: scenario 'accueil' loops (debut → numero "
         "→ debut); a learner who wants to try again uses the restart button [CP415]"
     ]
 
@@ -70,7 +70,7 @@ def test_a_scenario_without_an_id_is_a_located_error(
         ":::: scenario 1accueil",
     )
     assert _errors(course, tmp_path) == [
-        "blocks/lessons/interactifs.md:41:1: error: a scenario starts ':::: scenario <id> "
+        "blocks/lessons/interactifs.md:43:1: error: a scenario starts ':::: scenario <id> "
         "[scored] Title' (the id: a letter first, then letters, digits, '_' or '.') [CP415]"
     ]
 
@@ -90,6 +90,43 @@ def test_block_titles_and_choices_are_translation_units() -> None:
     ):
         assert expected in units
     assert not any(unit.startswith(":::") for unit in units)
+
+
+def test_the_glossary_page_lists_each_term_and_the_lessons_that_define_or_use_it(
+    tmp_path: Path,
+) -> None:
+    from tests.test_blocks import page_of, prose
+
+    html = prose(page_of(build(FIXTURES / "blocks", ["scorm12"], tmp_path).packages[0].path),
+                 "glossary")  # fmt: skip
+    assert '<dt id="glossary--pedopiegeage" tabindex="-1">Pédopiégeage</dt>' in html
+    assert "<dd>Manipulation progressive d'un mineur.</dd>" in html
+    assert (
+        '<dd class="cp-glossary-uses">Dans les leçons\u00a0: <a href="#blocs">Tous les blocs</a>, '
+        '<a href="#interactifs">Blocs interactifs</a></dd>'
+    ) in html
+
+
+def test_only_the_first_use_of_a_term_in_a_lesson_links_to_the_glossary(tmp_path: Path) -> None:
+    from tests.test_blocks import page_of, prose
+
+    html = prose(page_of(build(FIXTURES / "blocks", ["scorm12"], tmp_path).packages[0].path),
+                 "interactifs")  # fmt: skip
+    assert html.count('class="cp-term"') == 1
+    assert '<a href="#glossary--pedopiegeage" class="cp-term">pédopiégeage</a> et de ses' in html
+
+
+def test_a_glossary_without_definitions_is_a_warning(
+    copy_fixture: Callable[[str], Path], tmp_path: Path
+) -> None:
+    course = copy_fixture("minimal")
+    config = course / "course.yml"
+    config.write_text(config.read_text("utf-8") + "glossary: true\n", "utf-8")
+    result = build(course, ["scorm12"], tmp_path / "out")
+    assert [d.format(course.parent) for d in result.diagnostics] == [
+        "minimal/course.yml:1:1: warning: glossary: true, but no lesson has a definition list "
+        "('Term' on one line, ': definition' on the next) [CP416]"
+    ]
 
 
 # ------------------------------------------------------------------ in Chromium
@@ -178,14 +215,14 @@ def test_every_blocks_page_has_no_axe_violation(
     with serve(packages["scorm12"]) as url:
         page = axe_page(chromium, url + "/index.html", width)
         found = {}
-        for index, step in enumerate(["blocs", "medias", "interactifs"]):
+        for index, step in enumerate(["blocs", "medias", "interactifs", "glossary"]):
             page.evaluate(f"() => window.Coursepack.player.show({index}, true)")
             if step == "interactifs":
                 page.click("a[data-to='numero']")
                 page.click(".cp-card-front")
             found[step] = violations(page)
         page.context.close()
-    assert found == {"blocs": [], "medias": [], "interactifs": []}
+    assert found == {"blocs": [], "medias": [], "interactifs": [], "glossary": []}
 
 
 def _decide(frame: Frame) -> None:

@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from coursepack.blocks.glossary import GLOSSARY_ID
 from coursepack.diagnostics import Diagnostic, Location, error
 from coursepack.lint import lint_items
 from coursepack.model import Course, Lesson, Quiz, interaction_id
@@ -22,6 +23,10 @@ def _located_ids(
     found: list[tuple[str, str, Location]] = []
     if course is not None:
         found.append(("course", course.id, course.config.source or Location(course.root)))
+        if course.config.glossary:
+            found.append(
+                ("glossary page", GLOSSARY_ID, course.config.source or Location(course.root))
+            )
         for module in course.modules:
             found.append(("module", module.id, module.entry.source or Location(course.root)))
     for lesson in lessons:

@@ -27,6 +27,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from coursepack.blocks import use_blocks
 from coursepack.blocks.containers import BlockRenderer, Partial, collapse, replace_title, title_of
+from coursepack.blocks.glossary import Term, use_term_links
 from coursepack.blocks.media import Track, caption_tracks, kind_of, transcript_file
 from coursepack.blocks.media import render as render_media
 from coursepack.blocks.scenario import mark_choices
@@ -105,11 +106,13 @@ def _parser(
     strings: Mapping[str, str] | None = None,
     language: str | None = None,
     anchor_prefix: str | None = None,
+    terms: Sequence[Term] = (),
 ) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     use_blocks(md, language)
+    use_term_links(md, terms)
     if anchor_prefix:
         # Stable heading ids for deep links, unique in the page: '<lesson>--<slug>'.
         md.use(
@@ -274,8 +277,8 @@ def _rewrite_inline(tokens: list[Token], ctx: _Context, line: int | None) -> Non
             token.attrSet("loading", "lazy")
         elif token.type == "link_open":
             href = str(token.attrGet("href") or "")
-            if token.meta.get("scenario_choice"):
-                pass  # names a step of its scenario (checked when the lesson is loaded)
+            if token.meta.get("scenario_choice") or token.meta.get("glossary"):
+                pass  # a step of its scenario (checked at load), or a glossary entry
             elif _is_local(href):
                 rewritten = _check_local(href, ctx, line, "link target")
                 if rewritten is not None:
@@ -571,6 +574,7 @@ def render_markdown(
     page_language: str | None = None,
     anchor_prefix: str | None = None,
     partial: Partial | None = None,
+    terms: Sequence[Term] = (),
 ) -> tuple[RenderedMarkdown, list[Diagnostic]]:
     ctx = _Context(
         course_root=course_root,
@@ -582,7 +586,7 @@ def render_markdown(
         anchor_prefix=anchor_prefix,
         page_language=page_language,
     )
-    md = _parser(allow_html, table_label, strings, page_language, anchor_prefix)
+    md = _parser(allow_html, table_label, strings, page_language, anchor_prefix, terms)
     if translations:
         md.core.ruler.before("inline", "coursepack_translate", _translator(translations))
     tokens = md.parseInline(text) if inline else md.parse(text)

@@ -416,6 +416,11 @@ class CourseConfig(Node):
         "(e.g. https://example.org/courses). Keep it stable: LRS data is keyed by these ids.",
     )
     tracking: Tracking = Field(default_factory=Tracking)
+    glossary: bool = Field(
+        default=False,
+        description="Add a glossary page made of the lessons' definition lists ('Term' then "
+        "': definition'), and link the first use of each term in every lesson to it.",
+    )
     navigation: Literal["free", "sequential"] = Field(
         default="free",
         description="'sequential' opens each page (and the final assessment) only once the "

@@ -18,8 +18,9 @@ from jinja2 import TemplateError
 from markupsafe import Markup
 
 from coursepack.blocks.containers import Partial
+from coursepack.blocks.glossary import GLOSSARY_ID, Term, terms_of
 from coursepack.colours import contrast
-from coursepack.diagnostics import Diagnostic, Location, error
+from coursepack.diagnostics import Diagnostic, Location, error, warning
 from coursepack.errors import CourseError
 from coursepack.markdown import ASSET_PREFIX, render_markdown
 from coursepack.model import (
@@ -154,7 +155,8 @@ class RenderedCourse:
             course=config,
             modules=modules,
             assessment=quizzes[self.course.assessment.id] if self.course.assessment else None,
-            appendix=[lessons[lesson.id] for lesson in self.course.appendix],
+            appendix=[lessons[lesson.id] for lesson in self.course.appendix]
+            + ([lessons[GLOSSARY_ID]] if GLOSSARY_ID in lessons else []),
             steps=self.steps,
             t=self.strings,
             direction=direction(config.language),
@@ -209,6 +211,7 @@ class _Renderer:
     page_language: str | None = None  # typography rules and default caption track
     partial: Partial | None = None  # the theme's block partials
     generated: dict[str, bytes] = field(default_factory=dict)  # resized images
+    terms: tuple[Term, ...] = ()  # glossary terms, linked from their first use in lessons
 
     def block(
         self,
@@ -234,6 +237,7 @@ class _Renderer:
             page_language=self.page_language,
             anchor_prefix=anchor_prefix,
             partial=self.partial,
+            terms=self.terms if anchor_prefix else (),
         )
         self.diagnostics.extend(found)
         self.assets.update(rendered.assets)
@@ -437,6 +441,12 @@ def render_course(
         course.config.language,
         theme.render_partial,
     )
+    if course.config.glossary:
+        renderer.terms = tuple(
+            term
+            for lesson in course.lessons()
+            for term in terms_of(lesson.body, lesson.id, lesson.translations)
+        )
     try:
         rendered, diagnostics = _render_all(course, theme, renderer, strings)
     except TemplateError as exc:
@@ -464,6 +474,12 @@ def _render_all(
     for lesson in course.appendix:
         lessons.append(renderer.lesson(lesson, None, required=False))
         steps.append(Step("lesson", lesson.id, lesson.title, None))
+    glossary = (
+        _glossary(course, theme, renderer, strings, lessons) if course.config.glossary else None
+    )
+    if glossary is not None:
+        lessons.append(glossary)
+        steps.append(Step("lesson", glossary.id, glossary.title, None))
 
     generated, logo, problems = branding(course, theme)
     renderer.diagnostics.extend(problems)
@@ -495,6 +511,52 @@ def _render_all(
         ),
     )
     return rendered, renderer.diagnostics
+
+
+def _glossary(
+    course: Course,
+    theme: Theme,
+    renderer: _Renderer,
+    strings: Mapping[str, str],
+    lessons: Sequence[RenderedLesson],
+) -> RenderedLesson | None:
+    """The glossary page: one entry per term (merged by spelling, in the collation of
+    the course's language), its definition and the lessons that define or use it."""
+    where = course.config.source or Location(course.root / "course.yml")
+    if not renderer.terms:
+        renderer.diagnostics.append(
+            warning(where, "CP416", "glossary: true, but no lesson has a definition list "
+                    "('Term' on one line, ': definition' on the next)")
+        )  # fmt: skip
+        return None
+    titles = {lesson.id: lesson.title for lesson in course.lessons()}
+    entries: dict[str, dict[str, Any]] = {}
+    for term in renderer.terms:
+        entry = entries.setdefault(
+            term.anchor,
+            {"id": term.anchor, "term": term.text, "definitions": [], "uses": []},
+        )
+        if not entry["definitions"]:
+            entry["definitions"] = [renderer.inline(d, where) for d in term.definitions]
+    for entry in entries.values():
+        link = f'href="#{entry["id"]}"'
+        defined = {t.lesson_id for t in renderer.terms if t.anchor == entry["id"]}
+        entry["uses"] = [
+            {"id": lesson.id, "title": titles[lesson.id]}
+            for lesson in lessons
+            if lesson.id in defined or link in lesson.html
+        ]
+    ordered = sorted(entries.values(), key=lambda e: collation_key(e["term"]))
+    html = theme.render_partial("glossary", {"entries": ordered, "t": strings})
+    return RenderedLesson(GLOSSARY_ID, strings["glossary"], None, Markup(html), None, False)
+
+
+def collation_key(text: str) -> tuple[str, str]:
+    """Alphabetical order as a reader expects it: accents and case second."""
+    import unicodedata
+
+    base = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    return (base, text)
 
 
 # ------------------------------------------------------------- runtime course data
