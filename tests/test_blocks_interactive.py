@@ -355,3 +355,91 @@ def test_the_printed_page_shows_every_block_expanded(
         "Les échanges restent publics et visibles des autres adultes.",  # a later step
     ):
         assert hidden_on_screen in text
+
+
+def test_a_theme_override_of_a_block_partial_replaces_its_html(
+    copy_fixture: Callable[[str], Path], tmp_path: Path
+) -> None:
+    from tests.test_blocks import page_of, prose
+
+    course = copy_fixture("blocks")
+    partials = course / "overrides" / "templates" / "blocks"
+    partials.mkdir(parents=True)
+    (partials / "callout.html").write_text(
+        '<div class="my-callout" data-kind="{{ kind }}"><b>{{ label }}</b>{{ body }}</div>\n',
+        "utf-8",
+    )
+    html = prose(page_of(build(course, ["scorm12"], tmp_path / "out").packages[0].path), "blocs")
+    assert '<div class="my-callout" data-kind="note"><b>Note</b><p>Une note' in html
+    assert "cp-callout" not in html
+
+
+def test_a_wide_photo_is_served_through_srcset_by_a_lighter_copy(
+    copy_fixture: Callable[[str], Path], tmp_path: Path
+) -> None:
+    import zipfile
+
+    from PIL import Image
+
+    from tests.test_blocks import page_of, prose
+
+    course = copy_fixture("blocks")
+    photo = Image.effect_noise((3000, 1500), 64).convert("RGB")
+    photo.save(course / "media" / "photo.jpg", quality=90)
+    lesson = course / "lessons" / "medias.md"
+    lesson.write_text(lesson.read_text("utf-8") + "\n![Une photo](../media/photo.jpg)\n", "utf-8")
+    package = build(course, ["scorm12"], tmp_path / "out").packages[0].path
+    html = prose(page_of(package), "medias")
+    copy = "assets/_resized/media/photo-1600w.jpg"
+    assert (
+        f'<button type="button" class="cp-zoom" data-src="assets/media/photo.jpg" '
+        f'aria-label="Agrandir l’image (Une photo)"><img src="{copy}" alt="Une photo" '
+        f'width="3000" height="1500" srcset="{copy} 1600w, assets/media/photo.jpg 3000w" '
+        f'sizes="(max-width: 760px) 100vw, 760px" loading="lazy" /></button>'
+    ) in html
+    with zipfile.ZipFile(package) as archive:
+        sizes = {i.filename: i.file_size for i in archive.infolist()}
+        manifest = archive.read("imsmanifest.xml").decode()
+    assert sizes[copy] < sizes["assets/media/photo.jpg"]
+    assert f'href="{copy}"' in manifest
+
+
+def test_a_scenario_counts_in_the_worst_case_state_and_data_model(
+    copy_fixture: Callable[[str], Path],
+) -> None:
+    from coursepack.datamodel import worst_case_commit_bytes
+    from coursepack.loader import load_course
+    from coursepack.state import worst_case_state
+
+    course = load_course(FIXTURES / "blocks").course
+    assert course is not None
+    assert worst_case_state(course)["c"] == {"accueil": ["x" * len("discussion")] * 2}
+    without = copy_fixture("blocks")
+    lesson = without / "lessons" / "interactifs.md"
+    text = lesson.read_text("utf-8")
+    lesson.write_text(text[: text.index("## Un scénario")], "utf-8")
+    plain = load_course(without).course
+    assert plain is not None
+    assert "c" not in worst_case_state(plain)
+    assert worst_case_commit_bytes(course) > worst_case_commit_bytes(plain) + 2 * 200
+
+
+def test_a_scenario_thousands_of_steps_deep_loads_without_overflowing(
+    copy_fixture: Callable[[str], Path], tmp_path: Path
+) -> None:
+    course = copy_fixture("blocks")
+    steps = "".join(
+        f"::: step s{i}\nÉtape {i}.\n\n- [Suite](#s{i + 1})\n:::\n\n" for i in range(3000)
+    )
+    lesson = course / "lessons" / "interactifs.md"
+    lesson.write_text(
+        lesson.read_text("utf-8")
+        + f"\n:::: scenario long Long\n{steps}::: step s3000 good\nFin.\n:::\n::::\n",
+        "utf-8",
+    )
+    from coursepack.loader import load_course
+
+    loaded = load_course(course).course
+    assert loaded is not None
+    long = next(s for s in loaded.scenarios() if s.id == "long")
+    assert long.longest_path() == 3000

@@ -470,18 +470,29 @@ class Scenario:
         return tuple(step for step in self.steps if step.choices)
 
     def longest_path(self) -> int:
-        """The most decisions one run can take (the step graph has no cycle)."""
+        """The most decisions one run can take. Iterative (a course may hold thousands
+        of steps); a cycle, which the loader reports, is cut where it closes."""
         by_id = {step.id: step for step in self.steps}
-        memo: dict[str, int] = {}
-
-        def depth(step_id: str) -> int:
-            if step_id not in memo:
-                memo[step_id] = 0  # guards a cycle the loader has already reported
-                step = by_id.get(step_id)
-                memo[step_id] = 1 + max((depth(c) for c in step.choices), default=-1) if step else 0
-            return memo[step_id]
-
-        return max(0, depth(self.steps[0].id)) if self.steps else 0
+        depth: dict[str, int] = {}
+        for root in by_id:
+            stack: list[tuple[str, int]] = [(root, 0)]
+            visiting: set[str] = set()
+            while stack:
+                node, state = stack.pop()
+                if node in depth:
+                    continue
+                if state == 0:
+                    visiting.add(node)
+                    stack.append((node, 1))
+                    stack.extend(
+                        (c, 0) for c in by_id[node].choices if c in by_id and c not in visiting
+                    )
+                    continue
+                visiting.discard(node)
+                depth[node] = max(
+                    (1 + depth.get(c, 0) for c in by_id[node].choices if c in by_id), default=0
+                )
+        return depth.get(self.steps[0].id, 0) if self.steps else 0
 
 
 def interaction_id(scenario: Scenario, step: ScenarioStep) -> str:

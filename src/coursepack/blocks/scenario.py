@@ -221,26 +221,30 @@ def _reachable(scenario: Scenario) -> set[str]:
 
 
 def _cycle(scenario: Scenario) -> list[str]:
+    """One loop of the step graph, as the ids along it (iterative: a course may hold
+    thousands of steps)."""
     by_id = {step.id: step for step in scenario.steps}
-    state: dict[str, int] = {}
-
-    def visit(node: str, path: list[str]) -> list[str]:
-        state[node] = 1
-        for target in by_id[node].choices if node in by_id else ():
-            if state.get(target) == 1:
-                return [*path[path.index(target) :], target] if target in path else [node, target]
-            if target not in state:
-                found = visit(target, [*path, target])
-                if found:
-                    return found
-        state[node] = 2
-        return []
-
-    for step in scenario.steps:
-        if step.id not in state:
-            found = visit(step.id, [step.id])
-            if found:
-                return found
+    done: set[str] = set()
+    for root in by_id:
+        if root in done:
+            continue
+        path: list[str] = [root]
+        on_path = {root}
+        iterators = [iter(by_id[root].choices)]
+        while iterators:
+            target = next(iterators[-1], None)
+            if target is None:
+                node = path.pop()
+                done.add(node)
+                on_path.discard(node)
+                iterators.pop()
+                continue
+            if target in on_path:
+                return [*path[path.index(target) :], target]
+            if target in by_id and target not in done:
+                path.append(target)
+                on_path.add(target)
+                iterators.append(iter(by_id[target].choices))
     return []
 
 
