@@ -152,7 +152,7 @@ def test_a_module_and_its_quiz_can_be_completed_with_the_keyboard_only(
         tab_to(lambda f: "cp-submit" in f["cls"])
         page.keyboard.press("Enter")
         assert "cp-result" in focused()["cls"]  # the result is announced and focused
-        assert "Votre score : 100 %" in (page.text_content("#quiz_m1 .cp-result") or "")
+        assert "Votre score\u00a0: 100\u202f%" in (page.text_content("#quiz_m1 .cp-result") or "")
         page.close()
 
 

@@ -215,14 +215,19 @@ def test_every_blocks_page_has_no_axe_violation(
     with serve(packages["scorm12"]) as url:
         page = axe_page(chromium, url + "/index.html", width)
         found = {}
-        for index, step in enumerate(["blocs", "medias", "interactifs", "glossary"]):
-            page.evaluate(f"() => window.Coursepack.player.show({index}, true)")
+        for step in ["cp-cover", "blocs", "medias", "interactifs", "cp-completion", "glossary"]:
+            page.evaluate(
+                f"() => Coursepack.player.show(Coursepack.player.indexOf('{step}'), true)"
+            )
             if step == "interactifs":
                 page.click("a[data-to='numero']")
                 page.click(".cp-card-front")
             found[step] = violations(page)
         page.context.close()
-    assert found == {"blocs": [], "medias": [], "interactifs": [], "glossary": []}
+    assert found == {
+        "cp-cover": [], "blocs": [], "medias": [], "interactifs": [], "cp-completion": [],
+        "glossary": [],
+    }  # fmt: skip
 
 
 def _decide(frame: Frame) -> None:
@@ -413,7 +418,7 @@ def test_a_scenario_counts_in_the_worst_case_state_and_data_model(
 
     course = load_course(FIXTURES / "blocks").course
     assert course is not None
-    assert worst_case_state(course)["c"] == {"accueil": ["x" * len("discussion")] * 2}
+    assert worst_case_state(course)["c"] == {"accueil": ["numero", "discussion"]}
     without = copy_fixture("blocks")
     lesson = without / "lessons" / "interactifs.md"
     text = lesson.read_text("utf-8")

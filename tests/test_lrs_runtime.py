@@ -27,6 +27,7 @@ from tests.harness.learner import (
     read_every_page,
     retry_quiz,
     shown_questions,
+    start,
     take_quiz,
 )
 from tests.harness.lms import Lms
@@ -211,6 +212,7 @@ def test_xapi_resumes_after_reload_from_the_state_api(
     assert saved["location"] == course.assessment.id
     page.reload()
     page.wait_for_selector("body[data-cp-ready]")
+    start(frame)
     assert frame.is_visible(f"{by_id(course.assessment.id)} h1")
     checked = frame.evaluate(
         "() => Array.from(document.querySelectorAll('#evaluation_finale input:checked')).length"

@@ -23,12 +23,13 @@ from coursepack.scaffold import scaffold
 from coursepack.state import worst_case_size
 from tests.conftest import COURSE, FIXTURES
 from tests.harness.learner import (
-    answer,
+    answer_in_turn,
     by_id,
     go_to,
     read_every_page,
     retry_quiz,
     shown_questions,
+    start,
     take_quiz,
 )
 from tests.harness.lms import Lms
@@ -275,7 +276,6 @@ def test_reload_during_the_assessment_resumes_same_questions_order_and_answers(
     flagship_unpacked: dict[str, Path],
     flagship_course: Course,
 ) -> None:
-    from tests.harness.learner import answer
 
     exam = assessment(flagship_course)
     first = open_session(chromium, lms, flagship_unpacked[standard])
@@ -295,8 +295,7 @@ def test_reload_during_the_assessment_resumes_same_questions_order_and_answers(
     layout = first.frame.evaluate(order_script, exam.id)
     questions = {q.id: q for q in exam.questions}
     answered = [entry.split(":")[0] for entry in layout[:5]]
-    for qid in answered:
-        answer(first.frame, questions[qid], correctly=True)
+    answer_in_turn(first.frame, exam, [questions[qid] for qid in answered], set())
     commits = len(lms.state.commits)
     first.frame.wait_for_timeout(2600)  # the draft commit is at most 2 s behind
     assert len(lms.state.commits) > commits
@@ -307,6 +306,8 @@ def test_reload_during_the_assessment_resumes_same_questions_order_and_answers(
     assert (previous["core"]["exit"] if standard == "scorm12" else previous["exit"]) == "suspend"
 
     second = open_session(chromium, lms, flagship_unpacked[standard], previous)
+    assert second.frame.text_content(".cp-start") == "Reprendre où vous en étiez"
+    start(second.frame)
     assert second.frame.is_visible(f"{by_id(exam.id)} h1")  # back on the assessment
     assert second.frame.evaluate(order_script, exam.id) == layout
     assert second.frame.evaluate(answers_script, exam.id) == answers
@@ -372,8 +373,7 @@ def test_a_commit_that_fails_once_is_retried_and_the_learner_is_told(
     go_to(session.frame, exam.id)
     shown = shown_questions(session.frame, exam)
     scored = [q for q in shown if q.weight > 0]
-    for question in shown:
-        answer(session.frame, question, correctly=question not in scored[:3])
+    answer_in_turn(session.frame, exam, shown, {q.id for q in scored[:3]})
     session.frame.wait_for_timeout(2500)  # draft commits are done before the fault
     lms.state.fail_commits = 1
     session.frame.click(f"{by_id(exam.id)} .cp-submit")
@@ -406,7 +406,9 @@ def test_without_an_lms_the_course_works_and_says_progress_is_not_saved(
         assert frame.is_hidden(".cp-exit")
         read_every_page(frame)
         take_quiz(frame, assessment(flagship_course))
-        assert "100 %" in (frame.text_content(f"{by_id('evaluation_finale')} .cp-result") or "")
+        assert "100\u202f%" in (
+            frame.text_content(f"{by_id('evaluation_finale')} .cp-result") or ""
+        )
         assert errors == []
         page.close()
 

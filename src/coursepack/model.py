@@ -18,7 +18,7 @@ files together; it is built by :mod:`coursepack.loader`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -312,6 +312,12 @@ class Quiz(Node):
     draw: int | None = Field(
         default=None, ge=1, description="Draw this many questions per attempt."
     )
+    layout: Literal["all", "one_per_page"] | None = Field(
+        default=None,
+        description="'one_per_page': one question per screen with its own progress; "
+        "'all': every question on one page. Default: one per page for the final "
+        "assessment, all for module quizzes.",
+    )
     review: Literal["answers", "feedback", "none"] = Field(
         default="answers",
         description="After submitting: show correct answers, feedback only, or nothing.",
@@ -416,6 +422,21 @@ class CourseConfig(Node):
         "(e.g. https://example.org/courses). Keep it stable: LRS data is keyed by these ids.",
     )
     tracking: Tracking = Field(default_factory=Tracking)
+    duration: int | None = Field(
+        default=None,
+        ge=1,
+        le=10000,
+        description="Estimated minutes to complete, shown on the cover page; computed from "
+        "the lessons' words and the questions when absent.",
+    )
+    objectives: list[NonEmptyText] = Field(
+        default_factory=list, description="Learning objectives, listed on the cover page."
+    )
+    certificate: bool = Field(
+        default=False,
+        description="Offer a printable certificate (learner's name, course, date, score) on "
+        "the completion page once the course is completed.",
+    )
     glossary: bool = Field(
         default=False,
         description="Add a glossary page made of the lessons' definition lists ('Term' then "
@@ -470,29 +491,38 @@ class Scenario:
         return tuple(step for step in self.steps if step.choices)
 
     def longest_path(self) -> int:
-        """The most decisions one run can take. Iterative (a course may hold thousands
-        of steps); a cycle, which the loader reports, is cut where it closes."""
+        """The most decisions one run can take."""
+        return len(self.costliest_path(lambda _: 1))
+
+    def costliest_path(self, cost: Callable[[str], int]) -> list[str]:
+        """The steps chosen along the run whose chosen steps cost most (the first step
+        is not chosen). Iterative, since a course may hold thousands of steps; a cycle,
+        which the loader reports, is cut where it closes."""
         by_id = {step.id: step for step in self.steps}
-        depth: dict[str, int] = {}
+        best: dict[str, tuple[int, str | None]] = {}  # step -> (cost after it, next step)
         for root in by_id:
-            stack: list[tuple[str, int]] = [(root, 0)]
+            stack: list[tuple[str, bool]] = [(root, False)]
             visiting: set[str] = set()
             while stack:
-                node, state = stack.pop()
-                if node in depth:
+                node, expanded = stack.pop()
+                if node in best:
                     continue
-                if state == 0:
+                if not expanded:
                     visiting.add(node)
-                    stack.append((node, 1))
+                    stack.append((node, True))
                     stack.extend(
-                        (c, 0) for c in by_id[node].choices if c in by_id and c not in visiting
+                        (c, False) for c in by_id[node].choices if c in by_id and c not in visiting
                     )
                     continue
                 visiting.discard(node)
-                depth[node] = max(
-                    (1 + depth.get(c, 0) for c in by_id[node].choices if c in by_id), default=0
-                )
-        return depth.get(self.steps[0].id, 0) if self.steps else 0
+                options = [(cost(c) + best[c][0], c) for c in by_id[node].choices if c in best]
+                best[node] = max(options, default=(0, None))
+        path: list[str] = []
+        at = best.get(self.steps[0].id, (0, None))[1] if self.steps else None
+        while at is not None and at not in path:
+            path.append(at)
+            at = best[at][1]
+        return path
 
 
 def interaction_id(scenario: Scenario, step: ScenarioStep) -> str:

@@ -46,6 +46,12 @@ from coursepack.theme import Theme, resolve_theme
 from coursepack.ui import direction, strings_for
 
 LAUNCH_PAGE = "index.html"
+# The runtime's own screens. A '-' cannot appear in an author's identifier, so these
+# never collide with a lesson or a quiz.
+COVER_ID = "cp-cover"
+COMPLETION_ID = "cp-completion"
+WORDS_PER_MINUTE = 180  # adult reading of instructional text, kept conservative
+MINUTES_PER_QUESTION = 0.75
 BRANDING_CSS = "theme/branding.css"
 RUNTIME_DIR = "runtime"
 BLOCKS_SCRIPT = "blocks.js"
@@ -162,6 +168,9 @@ class RenderedCourse:
             direction=direction(config.language),
             target=target,
             scripts=(*self.scripts, *target.scripts),
+            duration=duration_text(estimated_minutes(self.course), self.strings),
+            objectives=config.objectives,
+            certificate=config.certificate,
             runtime_json=Markup(_script_json({**self.runtime_data, "target": dict(target.data)})),
             theme_files=[path for path in self.theme_static() if path.endswith(".css")]
             + [path for path in self.generated if path.endswith(".css")],
@@ -460,7 +469,7 @@ def _render_all(
     pass_mark = course.config.tracking.pass_mark
     lessons: list[RenderedLesson] = []
     quizzes: list[RenderedQuiz] = []
-    steps: list[Step] = []
+    steps: list[Step] = [Step("cover", COVER_ID, course.config.title, None)]
     for module in course.modules:
         for lesson in module.lessons:
             lessons.append(renderer.lesson(lesson, module.id, required=True))
@@ -471,6 +480,7 @@ def _render_all(
     if course.assessment is not None:
         quizzes.append(renderer.quiz(course.assessment, "assessment", None, pass_mark))
         steps.append(Step("quiz", course.assessment.id, course.assessment.title, None))
+    steps.append(Step("completion", COMPLETION_ID, strings["completion_title"], None))
     for lesson in course.appendix:
         lessons.append(renderer.lesson(lesson, None, required=False))
         steps.append(Step("lesson", lesson.id, lesson.title, None))
@@ -551,6 +561,23 @@ def _glossary(
     return RenderedLesson(GLOSSARY_ID, strings["glossary"], None, Markup(html), None, False)
 
 
+def estimated_minutes(course: Course) -> int:
+    """``duration`` from course.yml, else reading time plus answering time, rounded up
+    to five minutes."""
+    if course.config.duration is not None:
+        return course.config.duration
+    words = sum(len(lesson.body.split()) for lesson in course.required_lessons)
+    questions = sum(quiz.draw or len(quiz.questions) for quiz in course.quizzes())
+    minutes = words / WORDS_PER_MINUTE + questions * MINUTES_PER_QUESTION
+    return max(5, 5 * -(-int(minutes) // 5))
+
+
+def duration_text(minutes: int, strings: Mapping[str, str]) -> str:
+    if minutes < 60:
+        return strings["duration_min"].format(n=minutes)
+    return strings["duration_hm"].format(h=minutes // 60, m=f"{minutes % 60:02d}")
+
+
 def collation_key(text: str) -> tuple[str, str]:
     """Alphabetical order as a reader expects it: accents and case second."""
     import unicodedata
@@ -611,6 +638,7 @@ def runtime_data(
                 "shuffleOptions": quiz.shuffle_options,
                 "draw": quiz.draw,
                 "review": quiz.review,
+                "layout": quiz.layout or ("one_per_page" if is_assessment else "all"),
                 "questions": [answer_key(q, prompts[q.id]) for q in quiz.questions],
             }
         )

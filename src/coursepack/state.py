@@ -82,11 +82,12 @@ def worst_case_state(course: Course) -> dict[str, Any]:
         "s": [lesson.id for lesson in course.lessons()],
         "q": quizzes,
     }
-    # A scenario's path: the steps chosen, at most one per decision along its longest run.
+    # A scenario's path: the ids of the steps chosen, along the run that writes most.
     paths = {
-        scenario.id: ["x" * max(len(step.id) for step in scenario.steps)] * scenario.longest_path()
+        scenario.id: scenario.costliest_path(lambda step: len(step) + 3)
         for scenario in course.scenarios()
     }
+    paths = {key: path for key, path in paths.items() if path}
     if paths:
         state["c"] = paths
     return state

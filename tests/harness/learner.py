@@ -83,8 +83,32 @@ def answer(frame: Frame, question: Question, *, correctly: bool) -> None:
 
 
 def shown_questions(frame: Frame, quiz: Quiz) -> list[Question]:
-    """The questions the current attempt shows (all of them, unless the quiz draws)."""
-    return [q for q in quiz.questions if frame.is_visible(f'[data-question="{q.id}"]')]
+    """The questions of the current attempt (all of them, unless the quiz draws), in
+    the order the learner meets them (one per page or all on one)."""
+    ids = frame.eval_on_selector_all(
+        f"{by_id(quiz.id)} [data-question]:not([hidden])", "els => els.map(e => e.dataset.question)"
+    )
+    questions = {q.id: q for q in quiz.questions}
+    return [questions[i] for i in ids]
+
+
+def is_paged(frame: Frame, quiz: Quiz) -> bool:
+    return bool(frame.eval_on_selector(by_id(quiz.id), "e => e.classList.contains('cp-paged')"))
+
+
+def answer_in_turn(frame: Frame, quiz: Quiz, questions: list[Question], wrong: set[str]) -> None:
+    """Answer the questions in the order shown, turning pages in a paged quiz."""
+    paged = is_paged(frame, quiz)
+    for index, question in enumerate(questions):
+        answer(frame, question, correctly=question.id not in wrong)
+        if paged and index < len(questions) - 1:
+            frame.click(f"{by_id(quiz.id)} .cp-q-next")
+
+
+def start(frame: Frame) -> None:
+    """Leave the cover page by its Start (or Resume) button."""
+    frame.click(".cp-start")
+    frame.wait_for_selector(".cp-step.cp-current:not(.cp-cover)")
 
 
 def drawn(quiz: Quiz) -> int:
@@ -99,8 +123,7 @@ def take_quiz(frame: Frame, quiz: Quiz, *, wrong: int = 0, navigate: bool = True
     shown = shown_questions(frame, quiz)
     scored = [q for q in shown if q.weight > 0]
     wrong_ids = {q.id for q in scored[:wrong]}
-    for question in shown:
-        answer(frame, question, correctly=question.id not in wrong_ids)
+    answer_in_turn(frame, quiz, shown, wrong_ids)
     frame.click(f"{by_id(quiz.id)} .cp-submit")
     frame.wait_for_selector(f"{by_id(quiz.id)} .cp-result:not(:empty)")
 

@@ -170,6 +170,7 @@ def _translated_course(
             "language": language,
             "title": text("course.title", course.config.title),
             "description": text("course.description", course.config.description),
+            "objectives": [text("course.objectives", o) for o in course.config.objectives],
         }
     )
 

@@ -160,6 +160,8 @@ def course_units(course: Course) -> list[Unit]:
     units: list[Unit] = []
     _field(units, "course.title", config.title, root, "Course title")
     _field(units, "course.description", config.description, root, "Course description")
+    for objective in config.objectives:
+        _field(units, "course.objectives", objective, root, "A learning objective (cover page)")
     for module in course.modules:
         at = module.entry.source or root
         _field(units, f"module.{module.id}.title", module.title, at, "Module title")

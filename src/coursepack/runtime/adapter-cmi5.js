@@ -125,6 +125,7 @@
     }
 
     var adapter = {
+      learnerName: typeof actor.name === "string" ? actor.name : "",
       start: function () {
         var self = this;
         return fetchToken().then(function (token) {

@@ -45,6 +45,7 @@
         if (String(api.LMSInitialize("")) !== "true") { return false; }
         mode = get("cmi.core.lesson_mode") || "normal";
         this.learner = get("cmi.core.student_id");
+        this.learnerName = CP.personName(get("cmi.core.student_name"));
         stored = get("cmi.core.lesson_status");
         /* Never rely on the LMS's _count (some players answer ""): count here. */
         interactions = parseInt(get("cmi.interactions._count"), 10) || 0;

@@ -35,6 +35,7 @@
         if (String(api.Initialize("")) !== "true") { return false; }
         mode = get("cmi.mode") || "normal";
         this.learner = get("cmi.learner_id");
+        this.learnerName = CP.personName(get("cmi.learner_name"));
         /* Players that keep no record answer "" here (Open edX): "" means unknown. */
         storedCompletion = get("cmi.completion_status");
         storedSuccess = get("cmi.success_status");

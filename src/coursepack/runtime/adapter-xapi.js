@@ -67,6 +67,7 @@
     function elapsed() { return LRS.duration((Date.now() - started) / 1000); }
 
     return {
+      learnerName: typeof actor.name === "string" ? actor.name : "",
       start: function () {
         var self = this;
         return client.readState(stateParams).then(function (answer) {

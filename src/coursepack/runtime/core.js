@@ -32,6 +32,12 @@
   function decodeFragment(hash) {
     try { return decodeURIComponent(String(hash || "").replace(/^#/, "")); } catch (e) { return ""; }
   }
+  /* 16.67 -> "16,67 %" in French, "16.67%" in English (Intl, the page's language). */
+  function percentText(value, language) {
+    try {
+      return new Intl.NumberFormat(language, { style: "percent", maximumFractionDigits: 2 }).format(value / 100);
+    } catch (e) { return value + " %"; }
+  }
   function fmt(text, values) {
     return text.replace(/\{(\w+)\}/g, function (_, k) { return values[k] === undefined ? "" : values[k]; });
   }
@@ -412,7 +418,7 @@
     var self = this;
     var plan = layout(this.key, this.player.state.k, this.attemptNumber());
     this.shown = plan.order;
-    var actions = this.form.querySelector(".cp-quiz-actions");
+    var actions = this.form.querySelector(".cp-quiz-status") || this.form.querySelector(".cp-quiz-actions");
     this.key.questions.forEach(function (q) {
       var fs = self.fieldsets[q.id];
       var visible = plan.order.indexOf(q.id) >= 0;
@@ -520,7 +526,7 @@
     var outcome = scoreQuiz(this.key, this.shown, qs.r);
     /* Every quiz gives its verdict against its own pass mark; the best attempt counts. */
     var passed = qs.p === 1;
-    var lines = [fmt(this.t.your_score, { score: outcome.percent }),
+    var lines = [fmt(this.t.your_score, { score: percentText(outcome.percent, this.player.data.course.language) }),
       passed ? this.t.passed : this.t.failed];
     var left = this.attemptsLeft();
     if (!passed && left !== null) { lines.push(left > 0 ? fmt(this.t.attempts_left, { n: left }) : this.t.no_attempts_left); }
@@ -530,6 +536,19 @@
     this.section.querySelector(".cp-submit").disabled = true;
     /* Try again only while the quiz is not passed and attempts remain. */
     this.section.querySelector(".cp-retry").hidden = passed || left === 0;
+    if (this.key.assessment && byId("cp-completion")) {
+      var link = document.createElement("a");
+      link.href = "#cp-completion";
+      link.className = "cp-see-results";
+      link.textContent = this.t.see_results;
+      var player = this.player;
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        player.show(player.indexOf("cp-completion"), true);
+      });
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(link);
+    }
   };
 
   /* Show the attempt on screen as the state describes it (fresh, open or submitted). */
@@ -561,6 +580,39 @@
       this.section.querySelector(".cp-submit").disabled = false;
       this.section.querySelector(".cp-retry").hidden = true;
     }
+    /* An open attempt of a paged quiz resumes at its first unanswered question; a
+       submitted one shows every question for review. */
+    this.paged = this.key.layout === "one_per_page" && !submitted && this.shown.length > 1;
+    var answers = this.responses();
+    var firstOpen = this.shown.filter(function (id) { return answers[id] === undefined; })[0];
+    this.showPage(this.paged ? Math.max(0, this.shown.indexOf(firstOpen)) : 0, false);
+  };
+
+  /* One question per screen: the others are out of the page (not hidden: they are
+     part of the attempt), and Next asks for an answer first. */
+  Quiz.prototype.showPage = function (page, moveFocus) {
+    var self = this, paged = this.paged, last = this.shown.length - 1;
+    this.page = Math.max(0, Math.min(last, page));
+    this.shown.forEach(function (id, index) {
+      self.fieldsets[id].classList.toggle("cp-offpage", paged && index !== self.page);
+    });
+    this.section.classList.toggle("cp-paged", paged);
+    this.section.querySelector(".cp-q-prev").hidden = !paged || this.page === 0;
+    this.section.querySelector(".cp-q-next").hidden = !paged || this.page === last;
+    this.section.querySelector(".cp-submit").hidden = paged && this.page !== last;
+    this.section.querySelector(".cp-quiz-status").textContent = "";
+    if (paged && moveFocus) { this.fieldsets[this.shown[this.page]].focus(); }
+  };
+
+  Quiz.prototype.turnPage = function (step) {
+    var id = this.shown[this.page];
+    if (step > 0 && readResponse(this.fieldsets[id], this.keys[id]) === undefined) {
+      this.section.querySelector(".cp-quiz-status").textContent = this.t.answer_required;
+      var first = this.fieldsets[id].querySelector("input, select, button");
+      if (first) { first.focus(); }
+      return;
+    }
+    this.showPage(this.page + step, true);
   };
 
   Quiz.prototype.saveDraft = function () {
@@ -603,11 +655,14 @@
     if (missing.length) {
       box.textContent = fmt(this.t.answer_all, { n: missing.length });
       box.classList.remove("cp-passed", "cp-failed");
+      if (this.paged) { this.showPage(this.shown.indexOf(missing[0]), false); }
       var first = this.fieldsets[missing[0]].querySelector("input, select, button");
       if (first) { first.focus(); }
       return;
     }
     qs.r = answers;
+    this.paged = false;
+    this.showPage(0, false);
     var outcome = scoreQuiz(this.key, this.shown, qs.r);
     qs.n += 1;
     qs.o = 0;
@@ -675,6 +730,8 @@
       if (check) { self.check(check.closest("[data-question]").getAttribute("data-question")); }
     });
     this.form.addEventListener("submit", function (event) { event.preventDefault(); self.submit(); });
+    this.section.querySelector(".cp-q-next").addEventListener("click", function () { self.turnPage(1); });
+    this.section.querySelector(".cp-q-prev").addEventListener("click", function () { self.turnPage(-1); });
     this.section.querySelector(".cp-retry").addEventListener("click", function () { self.retry(); });
   };
 
@@ -709,7 +766,19 @@
     /* A read-only tab keeps saying so: no other notice replaces it. */
     if (this.readOnly && text !== this.t.other_tab) { return; }
     var box = byId("cp-notice");
+    /* "Not connected" is information, not an error: the learner may close it, once. */
+    var info = !!text && text === this.t.not_tracking;
+    if (info && this.dismissed()) { text = ""; }
     if (box) { box.textContent = text || ""; }
+    var close = document.querySelector(".cp-notice-close");
+    if (close) { close.hidden = !(info && text); }
+  };
+  Player.prototype.dismissed = function (set) {
+    var key = "coursepack.dismissed:" + this.data.course.id;
+    try {
+      if (set) { window.localStorage.setItem(key, "1"); }
+      return window.localStorage.getItem(key) === "1";
+    } catch (e) { return !!set; }
   };
 
   /* Adapters may answer start() and resume() with promises (xAPI and cmi5 talk to
@@ -753,7 +822,7 @@
     for (var i = 0; i < this.steps.length; i++) {
       var step = this.steps[i];
       var done = step.kind === "lesson" ? seen.indexOf(step.id) >= 0 :
-        !!(quizzes[step.id] && quizzes[step.id].n > 0);
+        step.kind === "quiz" ? !!(quizzes[step.id] && quizzes[step.id].n > 0) : true;
       if (!done) { return i; }
     }
     return this.steps.length - 1;
@@ -772,6 +841,8 @@
     var el = byId(step.id);
     el.classList.add("cp-current");
     this.at = index;
+    /* The cover is not a place to come back to: resume goes where the learner was. */
+    if (step.kind !== "cover") { this.resumeAt = index; }
     if (step.kind === "lesson" && seen.indexOf(step.id) < 0) {
       seen.push(step.id);
       if (this.adapter && this.adapter.viewed) { this.adapter.viewed(step); }
@@ -784,7 +855,9 @@
     document.querySelector(".cp-prev").disabled = index === 0;
     document.querySelector(".cp-next").disabled = index === this.steps.length - 1;
     this.updateLocks();
-    document.querySelector(".cp-position").textContent = fmt(this.t.lesson_of, { n: index + 1, total: this.steps.length });
+    var pages = this.steps.filter(function (s) { return s.kind !== "cover"; }).length;
+    document.querySelector(".cp-position").textContent = step.kind === "cover" ? "" :
+      fmt(this.t.lesson_of, { n: index + (this.steps[0].kind === "cover" ? 0 : 1), total: pages });
     if (moveFocus) {
       var heading = el.querySelector("h1");
       if (heading) { heading.focus(); }
@@ -834,6 +907,60 @@
     if (this.at >= limit) { next.disabled = true; }
   };
 
+  /* The cover's one button: "Start" on a first visit, "Resume" with a saved place. */
+  Player.prototype.startButton = function (resuming) {
+    var button = document.querySelector(".cp-start");
+    if (!button) { return; }
+    button.textContent = button.getAttribute(resuming ? "data-resume" : "data-start");
+    button.hidden = false;
+  };
+
+  /* The completion page: each module's status, the final result, what is left, and
+     the certificate once the course is completed. */
+  Player.prototype.updateCompletion = function (p) {
+    var page = byId("cp-completion");
+    if (!page) { return; }
+    var t = this.t, data = this.data, state = this.state, self = this;
+    var seen = state.s, todo = [];
+    var missing = data.required.filter(function (id) { return seen.indexOf(id) < 0; }).length;
+    each(page.querySelectorAll("[data-module]"), function (li) {
+      var module = li.getAttribute("data-module");
+      var lessons = self.steps.filter(function (s) { return s.module === module && s.kind === "lesson"; });
+      var quiz = self.steps.filter(function (s) { return s.module === module && s.kind === "quiz"; })[0];
+      var read = lessons.filter(function (s) { return seen.indexOf(s.id) >= 0; }).length;
+      var passed = quiz ? !!(state.q[quiz.id] && state.q[quiz.id].p) : true;
+      var parts = [read === lessons.length && passed ? "✓ " + t.module_done : fmt(t.module_progress, { n: read, total: lessons.length })];
+      if (quiz && !(read === lessons.length && passed)) { parts.push(passed ? t.module_quiz_passed : t.module_quiz_failed); }
+      li.querySelector(".cp-module-status").textContent = parts.join(", ");
+      li.classList.toggle("cp-done", read === lessons.length && passed);
+    });
+    var rule = data.tracking.completion;
+    if (missing && rule !== "assessment_passed") { todo.push(fmt(t.todo_lessons, { n: missing })); }
+    if (rule !== "all_lessons" && rule !== "percent_lessons" && p.passed !== true) { todo.push(t.todo_final); }
+    var final = page.querySelector(".cp-completion-final");
+    if (final) {
+      final.textContent = p.score === null ? t.not_taken : fmt(t.final_result, {
+        score: percentText(p.score, data.course.language),
+        verdict: p.passed ? t.verdict_passed : t.verdict_failed });
+    }
+    page.querySelector(".cp-completion-status").textContent = p.completed ? t.completion_done :
+      fmt(t.completion_todo, { todo: todo.join(", ") });
+    page.querySelector(".cp-completion-next").textContent = p.completed ? t.completion_next_done : t.completion_next_todo;
+    var certificate = page.querySelector(".cp-certificate-block");
+    if (!certificate) { return; }
+    var earned = p.completed && (!data.tracking.scored || p.passed === true);
+    certificate.hidden = !earned;
+    if (!earned) { return; }
+    var input = byId("cp-certificate-name");
+    var name = (this.adapter && this.adapter.learnerName) || "";
+    if (name && !input.value) { input.value = name; }
+    certificate.querySelector(".cp-certificate-learner").textContent = input.value;
+    certificate.querySelector(".cp-certificate-date").textContent =
+      fmt(t.certificate_date, { date: new Intl.DateTimeFormat(data.course.language, { dateStyle: "long" }).format(new Date()) });
+    certificate.querySelector(".cp-certificate-score").textContent =
+      p.score === null ? "" : fmt(t.certificate_score, { score: percentText(p.score, data.course.language) });
+  };
+
   /* Progress as the tracking rules in course.yml define it. */
   Player.prototype.progress = function () {
     var data = this.data, seen = this.state.s;
@@ -863,7 +990,7 @@
       ended: completed || exhausted,
       passed: passed,
       score: attempted ? result.b : null,
-      location: this.steps[this.at].id,
+      location: this.steps[this.resumeAt || this.at].id,
       state: encodeState(this.state, this.adapter && this.adapter.stateLimit)
     };
   };
@@ -880,7 +1007,7 @@
     var bar = document.querySelector(".cp-progress-bar");
     var text = document.querySelector(".cp-progress-text");
     if (bar) { bar.value = percent; }
-    if (text) { text.textContent = percent + " %"; }
+    if (text) { text.textContent = percentText(percent, this.data.course.language); }
   };
 
   /* Every adapter call is guarded: an LMS API that throws must not stop the course,
@@ -900,6 +1027,7 @@
     this.updateProgressBar(p);
     this.updateLocks();
     this.updateToc();
+    this.updateCompletion(p);
     if (p.exhausted) { this.notice(this.t.attempt_over); }
     if (!this.adapter || this.finished || this.readOnly) { return; }
     this.call("update", [p]);
@@ -1113,6 +1241,21 @@
       section.cpQuiz.render();
     });
     if (window.Coursepack.bindBlocks) { window.Coursepack.bindBlocks(this); }
+    var close = document.querySelector(".cp-notice-close");
+    if (close) { close.addEventListener("click", function () { self.dismissed(true); self.notice(""); }); }
+    var start = document.querySelector(".cp-start");
+    if (start) { start.addEventListener("click", function () { self.show(self.resumeAt, true); }); }
+    var name = byId("cp-certificate-name");
+    if (name) {
+      name.addEventListener("input", function () {
+        document.querySelector(".cp-certificate-learner").textContent = name.value;
+      });
+      document.querySelector(".cp-print-certificate").addEventListener("click", function () {
+        document.body.classList.add("cp-printing-certificate");
+        window.print();
+      });
+      window.addEventListener("afterprint", function () { document.body.classList.remove("cp-printing-certificate"); });
+    }
     /* Chrome blocks synchronous requests during unload, so commit as soon as the
        page is hidden, and end the session on pagehide (standards.md 2.1 §9). */
     /* Only what is still waiting (a draft answer) is committed when the page is hidden:
@@ -1145,7 +1288,13 @@
     player.connect().then(function () {
       player.bind();
       var fromHash = player.indexOf(decodeFragment(window.location.hash));
-      player.show(player.adapter || fromHash < 0 ? player.at : fromHash, false);
+      /* Every launch opens on the cover, whose button resumes at the saved place; a
+         link to a page of a plain copy (no LMS) opens that page. */
+      var saved = player.at;
+      var first = player.steps[0].kind === "cover" ? 0 : saved;
+      player.show(!player.adapter && fromHash >= 0 ? fromHash : first, false);
+      player.resumeAt = saved > 0 ? saved : Math.min(1, player.steps.length - 1);
+      player.startButton(saved > 0);
       window.scrollTo(0, 0);
       if (player.adapter) {
         player.offerRestore();
@@ -1177,6 +1326,12 @@
       if (box) { box.textContent = text || ""; }
     },
     correctPattern: correctPattern,
+    /* SCORM names read "Last, First" (RTE 3.4.2.1.2; Moodle sends both versions so):
+       the certificate says "First Last". */
+    personName: function (raw) {
+      var parts = String(raw || "").split(",");
+      return (parts.length === 2 ? parts[1].trim() + " " + parts[0].trim() : String(raw || "")).trim();
+    },
     /* Interactions sit at fixed indices (a question's place in the course). Moodle
        refuses an index above _count, so the lower ones are created first, each with
        its own question's id and type. Returns the count after `index`. */
