@@ -78,7 +78,8 @@ def test_axe_finds_no_violation_on_any_page(
     assert {step: found for step, found in results.items() if found} == {}
     course = load_course(COURSE).course
     assert course is not None
-    pages = len(list(course.lessons())) + len(list(course.quizzes()))
+    # Every lesson and quiz, and the cover, completion and glossary pages.
+    pages = len(list(course.lessons())) + len(list(course.quizzes())) + 3
     assert len(results) == pages
 
 
@@ -129,7 +130,10 @@ def test_a_module_and_its_quiz_can_be_completed_with_the_keyboard_only(
 
         page.keyboard.press("Tab")
         assert "cp-skip" in focused()["cls"]  # the skip link comes first
-        for _ in range(4):  # the four lessons of module 1
+        tab_to(lambda f: "cp-start" in f["cls"])  # the cover's Start button
+        page.keyboard.press("Enter")
+        assert focused()["tag"] == "H1"
+        for _ in range(4):  # the other three lessons of module 1, then its quiz
             tab_to(lambda f: "cp-next" in f["cls"])
             page.keyboard.press("Enter")
             assert focused()["tag"] == "H1"  # focus moves to the new page's heading
@@ -152,7 +156,7 @@ def test_a_module_and_its_quiz_can_be_completed_with_the_keyboard_only(
         tab_to(lambda f: "cp-submit" in f["cls"])
         page.keyboard.press("Enter")
         assert "cp-result" in focused()["cls"]  # the result is announced and focused
-        assert "Votre score\u00a0: 100\u202f%" in (page.text_content("#quiz_m1 .cp-result") or "")
+        assert "Votre score\u00a0: 100\u00a0%" in (page.text_content("#quiz_m1 .cp-result") or "")
         page.close()
 
 
@@ -227,6 +231,7 @@ def test_theme_override_and_branding_render(chromium: Browser, tmp_path: Path) -
     folder = unpack(result.packages[0].path, tmp_path / "unpacked")
     with serve(folder) as url:
         page = axe_page(chromium, url + "/index.html", 1280)
+        page.click(".cp-start")
         assert page.text_content(".cp-current .brand-note") == "Published by Example Org"
         assert page.get_attribute(".cp-logo", "src") == "assets/media/logo.svg"
         colour = page.eval_on_selector(".cp-next", "e => getComputedStyle(e).backgroundColor")

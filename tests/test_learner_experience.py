@@ -42,15 +42,32 @@ def page(
 def test_submitting_with_unanswered_questions_is_refused_without_using_an_attempt(
     page: Page, course: Course
 ) -> None:
+    quiz = next(iter(course.quizzes()))  # a module quiz: every question on one page
+    go_to(page.main_frame, quiz.id)
+    page.click(f"{by_id(quiz.id)} .cp-submit")
+    result = page.text_content(f"{by_id(quiz.id)} .cp-result") or ""
+    assert result.startswith("Répondez à toutes les questions avant de vérifier : il en reste ")
+    state = page.evaluate(f"() => (window.Coursepack.player.state.q['{quiz.id}'] || {{n: 0}}).n")
+    assert state == 0
+    assert page.is_enabled(f"{by_id(quiz.id)} .cp-submit")
+
+
+def test_a_paged_question_needs_an_answer_before_next_and_uses_no_attempt(
+    page: Page, course: Course
+) -> None:
     assert course.assessment is not None
     final = course.assessment.id
     go_to(page.main_frame, final)
-    page.click(f"{by_id(final)} .cp-submit")
-    result = page.text_content(f"{by_id(final)} .cp-result") or ""
-    assert result.startswith("Répondez à toutes les questions avant de vérifier : il en reste ")
+    current = f"{by_id(final)} .cp-question:not(.cp-offpage, [hidden])"
+    first = page.eval_on_selector(current, "e => e.id")
+    page.click(f"{by_id(final)} .cp-q-next")
+    assert page.text_content(f"{by_id(final)} .cp-quiz-status") == (
+        "Choisissez ou écrivez une réponse avant de continuer."
+    )
+    assert page.eval_on_selector(current, "e => e.id") == first
+    assert page.is_hidden(f"{by_id(final)} .cp-submit")  # Check comes on the last question
     state = page.evaluate(f"() => (window.Coursepack.player.state.q['{final}'] || {{n: 0}}).n")
     assert state == 0
-    assert page.is_enabled(f"{by_id(final)} .cp-submit")
 
 
 def test_a_module_quiz_gives_a_verdict_and_offers_retry_only_when_not_passed(

@@ -86,7 +86,9 @@ def _pattern(question: Question) -> list[str] | None:
     return None  # likert: no correct answer
 
 
-def question_definition(question: Question, prompt: str, language: str) -> dict[str, Any]:
+def question_definition(
+    question: Question, prompt: str, language: str, with_answer: bool = True
+) -> dict[str, Any]:
     """The activity definition of an answered statement, as JSON-ready data."""
     definition = ActivityDefinition(
         type=INTERACTION_TYPE,
@@ -94,7 +96,7 @@ def question_definition(question: Question, prompt: str, language: str) -> dict[
         description=LanguageMap({language: prompt}),
         interaction_type=INTERACTION_TYPES[question.type],
     )
-    pattern = _pattern(question)
+    pattern = _pattern(question) if with_answer else None
     if pattern is not None:
         definition.correct_responses_pattern = pattern
     if isinstance(question, SingleChoice | MultipleResponse):
@@ -141,6 +143,7 @@ def activity_data(
     questions: Mapping[str, tuple[Question, str]],
     quizzes: list[str],
     decisions: Mapping[str, dict[str, Any]] | None = None,
+    hidden: frozenset[str] | set[str] = frozenset(),
 ) -> dict[str, Any]:
     """Everything an xAPI adapter needs to name activities, for the launch page."""
     language = config.language
@@ -150,7 +153,7 @@ def activity_data(
         "language": language,
         "base": course_iri(config),
         "questions": {
-            qid: question_definition(question, prompt, language)
+            qid: question_definition(question, prompt, language, qid not in hidden)
             for qid, (question, prompt) in questions.items()
         }
         | dict(decisions or {}),

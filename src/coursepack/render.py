@@ -22,6 +22,7 @@ from coursepack.blocks.glossary import GLOSSARY_ID, Term, terms_of
 from coursepack.colours import contrast
 from coursepack.diagnostics import Diagnostic, Location, error, warning
 from coursepack.errors import CourseError
+from coursepack.hashed_keys import HIDDEN_REVIEWS, hide, match_token, salt_for
 from coursepack.markdown import ASSET_PREFIX, render_markdown
 from coursepack.model import (
     Course,
@@ -72,6 +73,7 @@ class RenderedChoice:
     id: str
     html: Markup
     feedback: Markup | None
+    value: str | None = None  # the form value, when it must not be the id (hashed keys)
 
 
 @dataclass(frozen=True)
@@ -287,7 +289,7 @@ class _Renderer:
             required=required,
         )
 
-    def question(self, question: Question) -> RenderedQuestion:
+    def question(self, question: Question, salt: str | None = None) -> RenderedQuestion:
         where = question.source
         choices: list[RenderedChoice] = []
         prompts: list[RenderedChoice] = []
@@ -311,7 +313,12 @@ class _Renderer:
                 for p in question.pairs
             ]
             choices = [
-                RenderedChoice(p.id, self.inline(p.match, p.source) or Markup(), None)
+                RenderedChoice(
+                    p.id,
+                    self.inline(p.match, p.source) or Markup(),
+                    None,
+                    match_token(salt, p.id) if salt else None,
+                )
                 for p in sorted(question.pairs, key=lambda p: p.match.casefold())
             ]
         feedback = question.feedback
@@ -330,7 +337,15 @@ class _Renderer:
             max_length=question.max_length if isinstance(question, FillIn) else NUMERIC_MAX_LENGTH,
         )
 
-    def quiz(self, quiz: Quiz, kind: str, module_id: str | None, pass_mark: int) -> RenderedQuiz:
+    def quiz(
+        self,
+        quiz: Quiz,
+        kind: str,
+        module_id: str | None,
+        pass_mark: int,
+        course_id: str = "",
+        version: str = "",
+    ) -> RenderedQuiz:
         intro = None
         if quiz.intro and quiz.source:
             intro = self.block(quiz.intro, quiz.source.file, quiz.source.line)
@@ -341,7 +356,12 @@ class _Renderer:
             kind=kind,
             module_id=module_id,
             pass_mark=quiz.pass_mark if quiz.pass_mark is not None else pass_mark,
-            questions=tuple(self.question(q) for q in quiz.questions),
+            questions=tuple(
+                self.question(
+                    q, salt_for(course_id, version, q.id) if quiz.review in HIDDEN_REVIEWS else None
+                )
+                for q in quiz.questions
+            ),
         )
 
 
@@ -475,10 +495,18 @@ def _render_all(
             lessons.append(renderer.lesson(lesson, module.id, required=True))
             steps.append(Step("lesson", lesson.id, lesson.title, module.id))
         if module.quiz is not None:
-            quizzes.append(renderer.quiz(module.quiz, "module", module.id, pass_mark))
+            quizzes.append(
+                renderer.quiz(
+                    module.quiz, "module", module.id, pass_mark, course.id, course.config.version
+                )
+            )
             steps.append(Step("quiz", module.quiz.id, module.quiz.title, module.id))
     if course.assessment is not None:
-        quizzes.append(renderer.quiz(course.assessment, "assessment", None, pass_mark))
+        quizzes.append(
+            renderer.quiz(
+                course.assessment, "assessment", None, pass_mark, course.id, course.config.version
+            )
+        )
         steps.append(Step("quiz", course.assessment.id, course.assessment.title, None))
     steps.append(Step("completion", COMPLETION_ID, strings["completion_title"], None))
     for lesson in course.appendix:
@@ -639,7 +667,12 @@ def runtime_data(
                 "draw": quiz.draw,
                 "review": quiz.review,
                 "layout": quiz.layout or ("one_per_page" if is_assessment else "all"),
-                "questions": [answer_key(q, prompts[q.id]) for q in quiz.questions],
+                "questions": [
+                    hide(q, answer_key(q, prompts[q.id]), salt_for(config.id, config.version, q.id))
+                    if quiz.review in HIDDEN_REVIEWS
+                    else answer_key(q, prompts[q.id])
+                    for q in quiz.questions
+                ],
             }
         )
     return {

@@ -100,7 +100,7 @@
     }
     var options = {};
     quiz.questions.forEach(function (q) {
-      if (q.type === "ordering") { options[q.id] = shuffled(q.correct, random); }
+      if (q.type === "ordering") { options[q.id] = shuffled(q.items || q.correct, random); }
       else if (quiz.shuffleOptions && q.options) { options[q.id] = shuffled(q.options, random); }
     });
     return { order: order, options: options };
@@ -121,9 +121,50 @@
   }
 
   /* Responses are kept in their compact encoded form (see state.py). */
+  /* SHA-256 (FIPS 180-4) of a string's UTF-8 bytes, in hex, for the answer keys the
+     build hashes (coursepack/hashed_keys.py). Written out because WebCrypto is async
+     and missing outside secure contexts (an LMS page served over plain HTTP). */
+  function rotr(x, n) { return (x >>> n) | (x << (32 - n)); }
+  function sha256(text) {
+    var bytes = unescape(encodeURIComponent(text)), k = [], h = [], n = 2, p, i, j;
+    while (k.length < 64) {
+      for (p = 2; p * p <= n && n % p; p++) { /* trial division */ }
+      if (p * p > n) {
+        if (h.length < 8) { h.push((Math.pow(n, 1 / 2) * 4294967296) | 0); }
+        k.push((Math.pow(n, 1 / 3) * 4294967296) | 0);
+      }
+      n++;
+    }
+    var words = [], total = ((bytes.length + 8) >> 6) * 16 + 16;
+    for (i = 0; i < total; i++) { words[i] = 0; }
+    for (i = 0; i < bytes.length; i++) { words[i >> 2] |= bytes.charCodeAt(i) << ((3 - (i % 4)) * 8); }
+    words[bytes.length >> 2] |= 0x80 << ((3 - (bytes.length % 4)) * 8);
+    words[total - 1] = bytes.length * 8;
+    for (j = 0; j < total; j += 16) {
+      var w = words.slice(j, j + 16), a = h.slice(0);
+      for (i = 0; i < 64; i++) {
+        if (i >= 16) {
+          var x = w[i - 15], y = w[i - 2];
+          w[i] = (w[i - 16] + (rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3)) + w[i - 7] +
+            (rotr(y, 17) ^ rotr(y, 19) ^ (y >>> 10))) | 0;
+        }
+        var t1 = (a[7] + (rotr(a[4], 6) ^ rotr(a[4], 11) ^ rotr(a[4], 25)) +
+          ((a[4] & a[5]) ^ (~a[4] & a[6])) + k[i] + w[i]) | 0;
+        var t2 = ((rotr(a[0], 2) ^ rotr(a[0], 13) ^ rotr(a[0], 22)) +
+          ((a[0] & a[1]) ^ (a[0] & a[2]) ^ (a[1] & a[2]))) | 0;
+        a = [(t1 + t2) | 0].concat(a.slice(0, 7));
+        a[4] = (a[4] + t1) | 0;
+      }
+      for (i = 0; i < 8; i++) { h[i] = (h[i] + a[i]) | 0; }
+    }
+    return h.map(function (v) { return ("0000000" + (v >>> 0).toString(16)).slice(-8); }).join("");
+  }
+  function digestOf(key, text) { return sha256(key.salt + "|" + text); }
+
   function isCorrect(key, encoded) {
     if (key.type === "likert") { return null; }
     if (encoded === undefined || encoded === null || encoded === "") { return false; }
+    if (key.digest || key.digests) { return isCorrectHashed(key, encoded); }
     switch (key.type) {
       case "single_choice": return encoded === key.correct[0];
       case "multiple_response": return sameSet(encoded.split(","), key.correct);
@@ -142,6 +183,18 @@
       case "ordering": return encoded === key.correct.join(",");
     }
     return false;
+  }
+
+  /* The learner's answer, normalised as the build did, against the key's digest(s). */
+  function isCorrectHashed(key, encoded) {
+    switch (key.type) {
+      case "multiple_response": return digestOf(key, encoded.split(",").sort().join(",")) === key.digest;
+      case "fill_in": return key.digests.indexOf(digestOf(key, normalise(encoded, key.caseSensitive))) >= 0;
+      case "numeric":
+        var value = parseNumber(encoded);
+        return !isNaN(value) && digestOf(key, String(value)) === key.digest;
+    }
+    return digestOf(key, encoded) === key.digest;
   }
 
   function scoreQuiz(quiz, shown, responses) {
@@ -211,6 +264,8 @@
   }
 
   function correctPattern(key, style) {
+    /* A hashed key has no answer to report (coursepack/hashed_keys.py). */
+    if (key.salt && (key.type !== "numeric" || key.digest)) { return null; }
     var modern = style !== "1.2";
     var list = modern ? "[,]" : ",", pair = modern ? "[.]" : ".";
     switch (key.type) {
@@ -289,14 +344,14 @@
      reach the page (a stray quote in an id once stopped the course from starting). */
   function validResponse(key, value) {
     if (typeof value !== "string") { return false; }
-    var ids = key.options || key.scale || key.correct || key.pairs || [];
+    var ids = key.options || key.scale || key.correct || key.items || key.pairs || [];
     function known(id) { return ids.indexOf(id) >= 0; }
     var parts = value.split(",");
     switch (key.type) {
       case "single_choice": case "likert": return known(value);
       case "multiple_response": return parts.every(known);
       case "true_false": return value === "1" || value === "0";
-      case "ordering": return sameSet(parts, key.correct);
+      case "ordering": return sameSet(parts, key.items || key.correct);
       case "matching":
         return parts.every(function (p) { var kv = p.split(":"); return kv.length === 2 && known(kv[0]) && known(kv[1]); });
       case "fill_in": return value.length <= (key.maxLength || 250) && value === cleanText(value);
@@ -398,7 +453,17 @@
       self.fieldsets[fs.getAttribute("data-question")] = fs;
     });
     this.keys = {};
-    this.key.questions.forEach(function (q) { self.keys[q.id] = q; });
+    this.key.questions.forEach(function (q) {
+      self.keys[q.id] = q;
+      /* Matching targets carry opaque values in the page source; back to their ids. */
+      if (q.tokens) {
+        var ids = {};
+        q.pairs.forEach(function (id) { ids[sha256(q.salt + "|match:" + id).slice(0, 10)] = id; });
+        each(self.fieldsets[q.id].querySelectorAll("option[value]"), function (o) {
+          if (ids[o.value]) { o.value = ids[o.value]; }
+        });
+      }
+    });
     this.bind();
   }
 
@@ -583,7 +648,7 @@
     /* An open attempt of a paged quiz resumes at its first unanswered question; a
        submitted one shows every question for review. */
     this.paged = this.key.layout === "one_per_page" && !submitted && this.shown.length > 1;
-    var answers = this.responses();
+    var answers = qs.r;  /* what the learner gave, not what the page shows by default */
     var firstOpen = this.shown.filter(function (id) { return answers[id] === undefined; })[0];
     this.showPage(this.paged ? Math.max(0, this.shown.indexOf(firstOpen)) : 0, false);
   };
@@ -1351,7 +1416,7 @@
     },
     /* Pure functions, exposed for the unit tests. */
     fmt: fmt,
-    internals: { rng: rng, layout: layout, isCorrect: isCorrect, scoreQuiz: scoreQuiz,
+    internals: { rng: rng, layout: layout, isCorrect: isCorrect, scoreQuiz: scoreQuiz, sha256: sha256,
       decodeState: decodeState, encodeState: encodeState }
   };
   /* Deferred scripts run while readyState is already "interactive"; DOMContentLoaded

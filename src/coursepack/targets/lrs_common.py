@@ -6,6 +6,7 @@ from __future__ import annotations
 from coursepack.activities import activity_data, decision_definition
 from coursepack.diagnostics import Diagnostic, Location, error
 from coursepack.explain import PROGRESS, STATUS, SUBMIT, Row
+from coursepack.hashed_keys import HIDDEN_REVIEWS
 from coursepack.model import Course, Question, interaction_id
 from coursepack.render import RenderedCourse, TargetPage
 from coursepack.targets.content import content_files
@@ -51,6 +52,13 @@ def adapter_data(rendered: RenderedCourse) -> dict[str, object]:
         for quiz in rendered.course.quizzes()
         for q in quiz.questions
     }
+    # A quiz that keeps its answers out of the page keeps them out of the definitions.
+    hidden = {
+        q.id
+        for quiz in rendered.course.quizzes()
+        if quiz.review in HIDDEN_REVIEWS
+        for q in quiz.questions
+    }
     course = rendered.course
     decisions = {
         interaction_id(scenario, step): decision_definition(
@@ -60,7 +68,9 @@ def adapter_data(rendered: RenderedCourse) -> dict[str, object]:
         for scenario in lesson.scenarios
         for step in scenario.decisions()
     }
-    return activity_data(course.config, questions, [q.id for q in course.quizzes()], decisions)
+    return activity_data(
+        course.config, questions, [q.id for q in course.quizzes()], decisions, hidden
+    )
 
 
 def statement_rows(course: Course, verb_prefix: str = "") -> list[Row]:
