@@ -141,6 +141,7 @@ def test_blocks_work_in_chromium_with_keyboard_deep_links_and_print(
 
     with serve(folder) as url:
         page = axe_page(chromium, url + "/index.html", 1280)
+        page.click(".cp-start")
         violations = page.evaluate(
             "async () => (await axe.run(document.querySelector('.cp-step.cp-current'))).violations"
             ".map(v => v.id)"

@@ -353,6 +353,7 @@ def test_resume_state_from_another_course_version_does_not_break_the_course(
         "suspend_data": json.dumps(foreign),
     }
     session = open_session(chromium, lms, flagship_unpacked["scorm12"], previous)
+    start(session.frame)  # the cover's Resume button
     assert session.frame.is_visible(f"{by_id('m1_vie_privee')} h1")
     session.frame.click(".cp-next")
     session.save_and_exit()
@@ -406,7 +407,7 @@ def test_without_an_lms_the_course_works_and_says_progress_is_not_saved(
         assert frame.is_hidden(".cp-exit")
         read_every_page(frame)
         take_quiz(frame, assessment(flagship_course))
-        assert "100\u202f%" in (
+        assert "100\u00a0%" in (
             frame.text_content(f"{by_id('evaluation_finale')} .cp-result") or ""
         )
         assert errors == []
@@ -526,6 +527,9 @@ def test_english_flagship_complete_and_pass(
 ) -> None:
     session = open_session(chromium, lms, english_unpacked[standard])
     assert session.frame.evaluate("() => document.documentElement.lang") == "en"
+    assert session.frame.text_content(".cp-current h1") == "Safety for young Wikimedians"
+    assert session.frame.text_content(".cp-start") == "Start the course"
+    start(session.frame)
     assert session.frame.text_content(".cp-current h1") == "Young people in the Wikimedia movement"
     assert session.frame.text_content(".cp-next") == "Next"
     complete_course(session, flagship_course)
@@ -565,7 +569,8 @@ def test_api_is_found_through_the_opener_of_a_popup(
     popup.click(".cp-exit")
     calls = page.evaluate("() => window.lmsCalls.map(c => c.method)")
     assert calls[0] == "LMSInitialize" and calls[-1] == "LMSFinish"
-    assert page.evaluate("() => window.API.cmi.core.lesson_location") == "exam"  # the last page
+    # The last page: the completion page, after the assessment.
+    assert page.evaluate("() => window.API.cmi.core.lesson_location") == "cp-completion"
 
 
 def test_review_mode_never_changes_status_or_score(

@@ -7,8 +7,11 @@ folder).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from coursepack.check import check, check_links
@@ -17,12 +20,13 @@ from coursepack.diagnostics import Diagnostic, Location, error, has_errors, sort
 from coursepack.errors import CourseError, PackagingError, UsageError
 from coursepack.loader import load_course
 from coursepack.model import Course
-from coursepack.packaging import write_all, zip_bytes
+from coursepack.packaging import commit, discard, stage, write_package
 from coursepack.render import RenderedCourse, check_lessons, render_course
 from coursepack.state import worst_case_size
 from coursepack.targets import Target, get_target
 
 Progress = Callable[[str], None]
+MAX_WORKERS = 4  # beyond this, packages wait on the disk, not on zlib
 
 
 @dataclass(frozen=True)
@@ -119,13 +123,15 @@ def check_state_size(course: Course, target: Target) -> list[Diagnostic]:
     ]
 
 
-def self_check(name: str, data: bytes) -> None:
-    """Run the validator on a package before writing it; refuse one with an error."""
-    from coursepack.validate.engine import Options, validate_bytes
+def self_check(name: str, staged: Path) -> None:
+    """Run the validator on a package before it is renamed into place; refuse one with
+    an error."""
+    from coursepack.validate.engine import Options, validate_path
     from coursepack.validate.report import text
     from coursepack.validate.rules import Level
 
-    report = validate_bytes(name, data, Options(profile="moodle"))
+    report = validate_path(staged, Options(profile="moodle"))
+    report.path = name
     if any(f.level is Level.ERROR for f in report.findings):
         raise PackagingError(
             "the package failed coursepack's own validation (a coursepack bug; please report it):\n"
@@ -166,17 +172,50 @@ def build(
     if has_errors(diagnostics, strict=strict):
         raise CourseError(sorted_unique(diagnostics))
     when = build_time()
-    staged: dict[Path, bytes] = {}
-    built: list[BuiltPackage] = []
-    for language, variant in variants:
-        for fmt, target in zip(formats, targets, strict=True):
-            report(f"packaging {target.LABEL} {language or ''}".strip())
-            files = target.build(variant)
-            data = zip_bytes(files, when)
-            path = out / package_name(variant.course, fmt, language)
-            if target.VALIDATED:
-                self_check(path.name, data)
-            staged[path] = data
-            built.append(BuiltPackage(format=fmt, path=path, size=len(data), files=len(files)))
-    write_all(staged)
+    jobs = [
+        _Job(language, variant, fmt, target, out / package_name(variant.course, fmt, language))
+        for language, variant in variants
+        for fmt, target in zip(formats, targets, strict=True)
+    ]
+    for job in jobs:
+        report(f"packaging {job.target.LABEL} {job.language or ''}".strip())
+    built = _package_all(jobs, when)
     return BuildResult(packages=tuple(built), diagnostics=tuple(sorted_unique(diagnostics)))
+
+
+@dataclass(frozen=True)
+class _Job:
+    language: str | None
+    variant: RenderedCourse
+    fmt: str
+    target: Target
+    path: Path
+
+
+def _package_all(jobs: Sequence[_Job], when: datetime) -> list[BuiltPackage]:
+    """Every package, each streamed to a temporary file beside its destination, then
+    all renamed into place, or none. Packages are made in parallel threads: zlib
+    releases the GIL, and each package's bytes depend only on its own inputs."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for job in jobs:
+            staged.append((stage(job.path), job.path))
+        workers = max(1, min(len(jobs), os.cpu_count() or 1, MAX_WORKERS))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [
+                pool.submit(_package, job, tmp, when)
+                for job, (tmp, _) in zip(jobs, staged, strict=True)
+            ]
+            built = [future.result() for future in futures]
+        commit(staged)
+        return built
+    finally:
+        discard(staged)
+
+
+def _package(job: _Job, tmp: Path, when: datetime) -> BuiltPackage:
+    files = job.target.build(job.variant)
+    write_package(job.path, tmp, files, when)
+    if job.target.VALIDATED:
+        self_check(job.path.name, tmp)
+    return BuiltPackage(format=job.fmt, path=job.path, size=tmp.stat().st_size, files=len(files))

@@ -56,6 +56,7 @@ MINUTES_PER_QUESTION = 0.75
 BRANDING_CSS = "theme/branding.css"
 RUNTIME_DIR = "runtime"
 BLOCKS_SCRIPT = "blocks.js"
+KEYS_SCRIPT = "keys.js"  # hashed answer keys (coursepack.hashed_keys)
 
 
 @dataclass(frozen=True)
@@ -185,11 +186,13 @@ class RenderedCourse:
 
     @property
     def scripts(self) -> tuple[str, ...]:
-        """Runtime modules after core.js that the content needs: the interactive
-        blocks' script only when a lesson has one (it would cost every package ~2 KB)."""
+        """Runtime modules after core.js that the content needs, each only when used
+        (every package pays for what it ships): the interactive blocks' script when a
+        lesson has one, the hashed-key checker when a quiz hides its answers."""
         marks = ('class="cp-tabs"', 'class="cp-cards-block"', 'class="cp-zoom"', "data-scenario=")
         uses = any(mark in lesson.html for lesson in self.lessons for mark in marks)
-        return (BLOCKS_SCRIPT,) if uses else ()
+        hashed = any(quiz.review in HIDDEN_REVIEWS for quiz in self.course.quizzes())
+        return (BLOCKS_SCRIPT,) * uses + (KEYS_SCRIPT,) * hashed
 
 
 # Inside <script type="application/json"> the HTML parser ends the element at "</"
@@ -401,6 +404,21 @@ def theme_colours(theme: Theme) -> dict[str, str]:
     return colours
 
 
+DARK_SURFACE = "#22262e"  # the default theme's dark surface (theme.css)
+
+
+def lighten_to(colour: str, background: str, ratio: float = 4.5) -> str:
+    """``colour`` mixed with white, in 5 % steps, until it reaches ``ratio`` on
+    ``background`` (WCAG 1.4.3)."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    for step in range(21):
+        mix = step / 20
+        candidate = "#" + "".join(f"{round(c + (255 - c) * mix):02x}" for c in (red, green, blue))
+        if contrast(candidate, background) >= ratio:
+            return candidate
+    return "#ffffff"
+
+
 def branding(course: Course, theme: Theme) -> tuple[dict[str, bytes], str | None, list[Diagnostic]]:
     """The course's colours as a CSS file, its logo, and contrast problems (CP801)."""
     config = course.config.branding
@@ -428,6 +446,9 @@ def branding(course: Course, theme: Theme) -> tuple[dict[str, bytes], str | None
         lines = [
             f"  --cp-{name.replace('_', '-')}: {value};" for name, value in sorted(chosen.items())
         ]
+        if "accent" in chosen:
+            # The brand's accent, lightened until it reads on the dark scheme's surface.
+            lines.append(f"  --cp-dark-accent: {lighten_to(chosen['accent'], DARK_SURFACE)};")
         files[BRANDING_CSS] = (":root {\n" + "\n".join(lines) + "\n}\n").encode()
     logo = None
     if config.logo is not None:
@@ -517,7 +538,7 @@ def _render_all(
     )
     if glossary is not None:
         lessons.append(glossary)
-        steps.append(Step("lesson", glossary.id, glossary.title, None))
+        steps.append(Step("glossary", glossary.id, glossary.title, None))
 
     generated, logo, problems = branding(course, theme)
     renderer.diagnostics.extend(problems)

@@ -121,50 +121,11 @@
   }
 
   /* Responses are kept in their compact encoded form (see state.py). */
-  /* SHA-256 (FIPS 180-4) of a string's UTF-8 bytes, in hex, for the answer keys the
-     build hashes (coursepack/hashed_keys.py). Written out because WebCrypto is async
-     and missing outside secure contexts (an LMS page served over plain HTTP). */
-  function rotr(x, n) { return (x >>> n) | (x << (32 - n)); }
-  function sha256(text) {
-    var bytes = unescape(encodeURIComponent(text)), k = [], h = [], n = 2, p, i, j;
-    while (k.length < 64) {
-      for (p = 2; p * p <= n && n % p; p++) { /* trial division */ }
-      if (p * p > n) {
-        if (h.length < 8) { h.push((Math.pow(n, 1 / 2) * 4294967296) | 0); }
-        k.push((Math.pow(n, 1 / 3) * 4294967296) | 0);
-      }
-      n++;
-    }
-    var words = [], total = ((bytes.length + 8) >> 6) * 16 + 16;
-    for (i = 0; i < total; i++) { words[i] = 0; }
-    for (i = 0; i < bytes.length; i++) { words[i >> 2] |= bytes.charCodeAt(i) << ((3 - (i % 4)) * 8); }
-    words[bytes.length >> 2] |= 0x80 << ((3 - (bytes.length % 4)) * 8);
-    words[total - 1] = bytes.length * 8;
-    for (j = 0; j < total; j += 16) {
-      var w = words.slice(j, j + 16), a = h.slice(0);
-      for (i = 0; i < 64; i++) {
-        if (i >= 16) {
-          var x = w[i - 15], y = w[i - 2];
-          w[i] = (w[i - 16] + (rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3)) + w[i - 7] +
-            (rotr(y, 17) ^ rotr(y, 19) ^ (y >>> 10))) | 0;
-        }
-        var t1 = (a[7] + (rotr(a[4], 6) ^ rotr(a[4], 11) ^ rotr(a[4], 25)) +
-          ((a[4] & a[5]) ^ (~a[4] & a[6])) + k[i] + w[i]) | 0;
-        var t2 = ((rotr(a[0], 2) ^ rotr(a[0], 13) ^ rotr(a[0], 22)) +
-          ((a[0] & a[1]) ^ (a[0] & a[2]) ^ (a[1] & a[2]))) | 0;
-        a = [(t1 + t2) | 0].concat(a.slice(0, 7));
-        a[4] = (a[4] + t1) | 0;
-      }
-      for (i = 0; i < 8; i++) { h[i] = (h[i] + a[i]) | 0; }
-    }
-    return h.map(function (v) { return ("0000000" + (v >>> 0).toString(16)).slice(-8); }).join("");
-  }
-  function digestOf(key, text) { return sha256(key.salt + "|" + text); }
-
   function isCorrect(key, encoded) {
     if (key.type === "likert") { return null; }
     if (encoded === undefined || encoded === null || encoded === "") { return false; }
-    if (key.digest || key.digests) { return isCorrectHashed(key, encoded); }
+    /* A hashed key (runtime/keys.js, shipped with the quizzes that have one). */
+    if (key.digest || key.digests) { return window.Coursepack.keys.isCorrect(key, encoded, normalise, parseNumber); }
     switch (key.type) {
       case "single_choice": return encoded === key.correct[0];
       case "multiple_response": return sameSet(encoded.split(","), key.correct);
@@ -183,18 +144,6 @@
       case "ordering": return encoded === key.correct.join(",");
     }
     return false;
-  }
-
-  /* The learner's answer, normalised as the build did, against the key's digest(s). */
-  function isCorrectHashed(key, encoded) {
-    switch (key.type) {
-      case "multiple_response": return digestOf(key, encoded.split(",").sort().join(",")) === key.digest;
-      case "fill_in": return key.digests.indexOf(digestOf(key, normalise(encoded, key.caseSensitive))) >= 0;
-      case "numeric":
-        var value = parseNumber(encoded);
-        return !isNaN(value) && digestOf(key, String(value)) === key.digest;
-    }
-    return digestOf(key, encoded) === key.digest;
   }
 
   function scoreQuiz(quiz, shown, responses) {
@@ -458,7 +407,7 @@
       /* Matching targets carry opaque values in the page source; back to their ids. */
       if (q.tokens) {
         var ids = {};
-        q.pairs.forEach(function (id) { ids[sha256(q.salt + "|match:" + id).slice(0, 10)] = id; });
+        q.pairs.forEach(function (id) { ids[window.Coursepack.keys.token(q.salt, id)] = id; });
         each(self.fieldsets[q.id].querySelectorAll("option[value]"), function (o) {
           if (ids[o.value]) { o.value = ids[o.value]; }
         });
@@ -1416,7 +1365,7 @@
     },
     /* Pure functions, exposed for the unit tests. */
     fmt: fmt,
-    internals: { rng: rng, layout: layout, isCorrect: isCorrect, scoreQuiz: scoreQuiz, sha256: sha256,
+    internals: { rng: rng, layout: layout, isCorrect: isCorrect, scoreQuiz: scoreQuiz,
       decodeState: decodeState, encodeState: encodeState }
   };
   /* Deferred scripts run while readyState is already "interactive"; DOMContentLoaded

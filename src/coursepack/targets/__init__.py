@@ -14,6 +14,7 @@ from coursepack.diagnostics import Diagnostic
 from coursepack.errors import UsageError
 from coursepack.explain import Row
 from coursepack.model import Course
+from coursepack.packaging import Content
 from coursepack.render import RenderedCourse
 
 # Name -> module, in the order builds write them.
@@ -34,7 +35,7 @@ class Target(Protocol):
     STATE_LIMIT: int | None  # characters of resume state the standard guarantees
     VALIDATED: bool  # the package has a descriptor coursepack validate checks
 
-    def build(self, rendered: RenderedCourse) -> dict[str, bytes]: ...
+    def build(self, rendered: RenderedCourse) -> dict[str, Content]: ...
 
     def explain(self, course: Course) -> list[Row]: ...
 

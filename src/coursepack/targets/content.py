@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 
+from coursepack.packaging import Content
 from coursepack.render import LAUNCH_PAGE, RUNTIME_DIR, RenderedCourse, TargetPage
 
 CORE_SCRIPT = "core.js"
@@ -17,13 +18,15 @@ def runtime_script(name: str) -> bytes:
     return (minified if minified.is_file() else runtime / name).read_bytes()
 
 
-def content_files(rendered: RenderedCourse, page: TargetPage) -> dict[str, bytes]:
-    files: dict[str, bytes] = {LAUNCH_PAGE: rendered.page(page)}
+def content_files(rendered: RenderedCourse, page: TargetPage) -> dict[str, Content]:
+    """The launch page and runtime (made now), and the theme's and course's files,
+    named, not read: the package streams them (coursepack.packaging)."""
+    files: dict[str, Content] = {LAUNCH_PAGE: rendered.page(page)}
     for name in (CORE_SCRIPT, *rendered.scripts, *page.scripts):
         files[f"{RUNTIME_DIR}/{name}"] = runtime_script(name)
     for package_path, source in rendered.theme_static().items():
-        files[package_path] = source.read_bytes()
+        files[package_path] = source
     for package_path, source in rendered.assets.items():
-        files[package_path] = source.read_bytes()
+        files[package_path] = source
     files.update(rendered.generated)
     return dict(sorted(files.items()))

@@ -8,6 +8,7 @@ from coursepack.diagnostics import Diagnostic, Location, error
 from coursepack.explain import PROGRESS, STATUS, SUBMIT, Row
 from coursepack.hashed_keys import HIDDEN_REVIEWS
 from coursepack.model import Course, Question, interaction_id
+from coursepack.packaging import Content
 from coursepack.render import RenderedCourse, TargetPage
 from coursepack.targets.content import content_files
 
@@ -18,7 +19,7 @@ CONNECT_SRC = "https: http://localhost:* http://127.0.0.1:*"
 
 def build_package(
     rendered: RenderedCourse, name: str, adapter: str, descriptor: str, descriptor_bytes: bytes
-) -> dict[str, bytes]:
+) -> dict[str, Content]:
     """The shared content with the LRS client and one adapter, plus the descriptor."""
     page = TargetPage(
         name=name,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from coursepack.diagnostics import Diagnostic
 from coursepack.explain import EXIT, LAUNCH, PROGRESS, STATUS, SUBMIT, Row
 from coursepack.model import Course
+from coursepack.packaging import Content
 from coursepack.render import RenderedCourse, TargetPage
 from coursepack.state import worst_case_size
 from coursepack.targets.content import content_files
@@ -137,7 +138,7 @@ def explain(course: Course) -> list[Row]:
     return rows
 
 
-def build(rendered: RenderedCourse) -> dict[str, bytes]:
+def build(rendered: RenderedCourse) -> dict[str, Content]:
     files = content_files(rendered, PAGE)
     files[MANIFEST] = manifest(rendered, sorted(files))
     return files

@@ -11,6 +11,7 @@ from __future__ import annotations
 from coursepack.diagnostics import Diagnostic
 from coursepack.explain import EXIT, LAUNCH, PROGRESS, Row
 from coursepack.model import Course
+from coursepack.packaging import Content
 from coursepack.render import RenderedCourse, TargetPage
 from coursepack.targets.content import content_files
 
@@ -33,5 +34,5 @@ def explain(course: Course) -> list[Row]:
     ]
 
 
-def build(rendered: RenderedCourse) -> dict[str, bytes]:
+def build(rendered: RenderedCourse) -> dict[str, Content]:
     return content_files(rendered, PAGE)

@@ -18,6 +18,7 @@ from coursepack.activities import (
 from coursepack.diagnostics import Diagnostic
 from coursepack.explain import EXIT, LAUNCH, STATUS, SUBMIT, Row
 from coursepack.model import Course, interaction_id
+from coursepack.packaging import Content
 from coursepack.render import LAUNCH_PAGE, RenderedCourse
 from coursepack.targets.lrs_common import build_package, check_base_iri, statement_rows
 from coursepack.xmlutil import sub_element, to_bytes
@@ -100,7 +101,7 @@ def descriptor(course: Course) -> bytes:
     return to_bytes(root)
 
 
-def build(rendered: RenderedCourse) -> dict[str, bytes]:
+def build(rendered: RenderedCourse) -> dict[str, Content]:
     return build_package(rendered, NAME, "adapter-xapi.js", DESCRIPTOR, descriptor(rendered.course))
 
 
