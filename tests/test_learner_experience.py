@@ -59,6 +59,9 @@ def test_a_paged_question_needs_an_answer_before_next_and_uses_no_attempt(
     final = course.assessment.id
     go_to(page.main_frame, final)
     current = f"{by_id(final)} .cp-question:not(.cp-offpage, [hidden])"
+    # An ordering question always has an answer (the order shown): pass those.
+    while page.eval_on_selector(current, "e => e.dataset.type") == "ordering":
+        page.click(f"{by_id(final)} .cp-q-next")
     first = page.eval_on_selector(current, "e => e.id")
     page.click(f"{by_id(final)} .cp-q-next")
     assert page.text_content(f"{by_id(final)} .cp-quiz-status") == (
@@ -80,6 +83,11 @@ def test_a_module_quiz_gives_a_verdict_and_offers_retry_only_when_not_passed(
         page.text_content(f"{section} .cp-result") or ""
     )
     assert page.is_visible(f"{section} .cp-retry")
+    # The learner's own choices are named, right or wrong, not only greyed out.
+    mine = page.eval_on_selector_all(
+        f"{section} .cp-your-answer", "els => els.map(e => e.textContent)"
+    )
+    assert mine and set(mine) == {"✗ votre réponse"}
     page.click(f"{section} .cp-retry")
     take_quiz(page.main_frame, quiz)
     assert "Vous avez réussi." in (page.text_content(f"{section} .cp-result") or "")

@@ -194,8 +194,10 @@ class _Job:
 
 def _package_all(jobs: Sequence[_Job], when: datetime) -> list[BuiltPackage]:
     """Every package, each streamed to a temporary file beside its destination, then
-    all renamed into place, or none. Packages are made in parallel threads: zlib
-    releases the GIL, and each package's bytes depend only on its own inputs."""
+    all renamed into place, or none (and no output folder made for nothing). Packages
+    are made in parallel threads: zlib releases the GIL, and each package's bytes
+    depend only on its own inputs."""
+    made = _missing_folders({job.path.parent for job in jobs})
     staged: list[tuple[Path, Path]] = []
     try:
         for job in jobs:
@@ -208,9 +210,22 @@ def _package_all(jobs: Sequence[_Job], when: datetime) -> list[BuiltPackage]:
             ]
             built = [future.result() for future in futures]
         commit(staged)
+        made = []
         return built
     finally:
         discard(staged)
+        for folder in sorted(made, reverse=True):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+
+
+def _missing_folders(folders: set[Path]) -> list[Path]:
+    missing: set[Path] = set()
+    for folder in folders:
+        while not folder.exists() and folder != folder.parent:
+            missing.add(folder)
+            folder = folder.parent
+    return sorted(missing)
 
 
 def _package(job: _Job, tmp: Path, when: datetime) -> BuiltPackage:

@@ -22,7 +22,6 @@ from markdown_it.common.utils import escapeHtml as escape_html
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import Markup
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from coursepack.blocks import use_blocks
@@ -100,27 +99,23 @@ class _Context:
         return Location(self.file, line, col)
 
 
-def _parser(
+def make_parser(
     allow_html: bool,
     table_label: str,
     strings: Mapping[str, str] | None = None,
     language: str | None = None,
-    anchor_prefix: str | None = None,
     terms: Sequence[Term] = (),
 ) -> MarkdownIt:
+    """A parser for one configuration, reusable for every text of a build: what varies
+    per text (its translations, its lessons's anchor prefix) comes in the parse env."""
     md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
+    # Before inline parsing: a translation is rendered (and escaped) like source text.
+    md.core.ruler.before("inline", "coursepack_translate", _translate)
     use_blocks(md, language)
     use_term_links(md, terms)
-    if anchor_prefix:
-        # Stable heading ids for deep links, unique in the page: '<lesson>--<slug>'.
-        md.use(
-            anchors_plugin,
-            min_level=2,
-            max_level=4,
-            slug_func=lambda title: f"{anchor_prefix}--{slugify(title)}",
-        )
+    md.core.ruler.push("coursepack_heading_ids", _heading_ids)
     page_language = language or "en"
 
     def image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
@@ -575,6 +570,7 @@ def render_markdown(
     anchor_prefix: str | None = None,
     partial: Partial | None = None,
     terms: Sequence[Term] = (),
+    parser: MarkdownIt | None = None,
 ) -> tuple[RenderedMarkdown, list[Diagnostic]]:
     ctx = _Context(
         course_root=course_root,
@@ -586,10 +582,9 @@ def render_markdown(
         anchor_prefix=anchor_prefix,
         page_language=page_language,
     )
-    md = _parser(allow_html, table_label, strings, page_language, anchor_prefix, terms)
-    if translations:
-        md.core.ruler.before("inline", "coursepack_translate", _translator(translations))
-    tokens = md.parseInline(text) if inline else md.parse(text)
+    md = parser or make_parser(allow_html, table_label, strings, page_language, terms)
+    env = {"translations": translations or {}, "anchor_prefix": anchor_prefix}
+    tokens = md.parseInline(text, env) if inline else md.parse(text, env)
     folded = collapse(tokens)
     mark_choices(folded)
     ctx.heading_ids = frozenset(
@@ -619,19 +614,45 @@ def render_markdown(
     )
 
 
-def _translator(translations: Mapping[str, str]) -> Callable[[StateCore], None]:
-    """A core rule that swaps each block's inline Markdown for its translation
-    before inline parsing, so the translation is rendered (and escaped) exactly
-    as source text would be."""
+def _translate(state: StateCore) -> None:
+    """Swap each block's inline Markdown (and each block title) for its translation."""
+    translations: Mapping[str, str] = state.env.get("translations") or {}
+    if not translations:
+        return
+    for token in state.tokens:
+        if token.type == "inline" and token.content in translations:
+            token.content = translations[token.content]
+        elif (title := title_of(token)) and title in translations:
+            replace_title(token, translations[title])
 
-    def translate(state: StateCore) -> None:
-        for token in state.tokens:
-            if token.type == "inline" and token.content in translations:
-                token.content = translations[token.content]
-            elif (title := title_of(token)) and title in translations:
-                replace_title(token, translations[title])
 
-    return translate
+def _heading_ids(state: StateCore) -> None:
+    """Stable heading ids for deep links, unique in the page: '<lesson>--<slug>' for
+    h2-h4, deduplicated with -1, -2… (the rule of markdown-it-anchor)."""
+    prefix = state.env.get("anchor_prefix")
+    if not prefix:
+        return
+    slugs = {
+        str(t.attrGet("id")) for t in state.tokens if t.type == "heading_open" and t.attrGet("id")
+    }
+    for index, token in enumerate(state.tokens):
+        if (
+            token.type != "heading_open"
+            or token.tag not in {"h2", "h3", "h4"}
+            or token.attrGet("id")
+        ):
+            continue
+        inline = state.tokens[index + 1]
+        title = "".join(
+            c.content for c in inline.children or [] if c.type in {"text", "code_inline"}
+        )
+        base = slug = f"{prefix}--{slugify(title)}"
+        counter = 1
+        while slug in slugs:
+            slug = f"{base}-{counter}"
+            counter += 1
+        slugs.add(slug)
+        token.attrSet("id", slug)
 
 
 def link_targets(text: str, *, html: bool = False) -> list[str]:

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from jinja2 import TemplateError
+from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from coursepack.blocks.containers import Partial
@@ -23,7 +24,7 @@ from coursepack.colours import contrast
 from coursepack.diagnostics import Diagnostic, Location, error, warning
 from coursepack.errors import CourseError
 from coursepack.hashed_keys import HIDDEN_REVIEWS, hide, match_token, salt_for
-from coursepack.markdown import ASSET_PREFIX, render_markdown
+from coursepack.markdown import ASSET_PREFIX, make_parser, render_markdown
 from coursepack.model import (
     Course,
     FillIn,
@@ -226,6 +227,22 @@ class _Renderer:
     partial: Partial | None = None  # the theme's block partials
     generated: dict[str, bytes] = field(default_factory=dict)  # resized images
     terms: tuple[Term, ...] = ()  # glossary terms, linked from their first use in lessons
+    parsers: dict[tuple[bool, bool, bool], MarkdownIt] = field(default_factory=dict)
+
+    def parser(self, allow_html: bool, lesson: bool, *, inline: bool = False) -> MarkdownIt:
+        """One Markdown parser per configuration for the whole build (building one
+        per text cost as much as parsing it)."""
+        key = (allow_html, lesson, inline)
+        if key not in self.parsers:
+            self.parsers[key] = (
+                make_parser(False, "Table", None, self.page_language)
+                if inline
+                else make_parser(
+                    allow_html, self.table_label, self.strings, self.page_language,
+                    self.terms if lesson else (),
+                )
+            )  # fmt: skip
+        return self.parsers[key]
 
     def block(
         self,
@@ -252,6 +269,7 @@ class _Renderer:
             anchor_prefix=anchor_prefix,
             partial=self.partial,
             terms=self.terms if anchor_prefix else (),
+            parser=self.parser(allow_html, bool(anchor_prefix)),
         )
         self.diagnostics.extend(found)
         self.assets.update(rendered.assets)
@@ -270,6 +288,7 @@ class _Renderer:
             lesson_anchors=self.anchors,
             inline=True,
             page_language=self.page_language,
+            parser=self.parser(False, False, inline=True),
         )
         self.diagnostics.extend(found)
         self.assets.update(rendered.assets)

@@ -464,7 +464,7 @@
 
   Quiz.prototype.clearFeedback = function (fs) {
     fs.classList.remove("cp-is-correct", "cp-is-incorrect");
-    each(fs.querySelectorAll(".cp-verdict, .cp-answer-note"), function (el) { el.parentNode.removeChild(el); });
+    each(fs.querySelectorAll(".cp-verdict, .cp-answer-note, .cp-your-answer"), function (el) { el.parentNode.removeChild(el); });
     each(fs.querySelectorAll(".cp-answer"), function (el) { el.classList.remove("cp-answer"); });
     each(fs.querySelectorAll("[data-feedback], [data-option-feedback], .cp-expected"), function (el) { el.hidden = true; });
   };
@@ -479,7 +479,7 @@
           var label = fs.querySelector('label[for="' + select.id + '"]').textContent;
           var option = select.querySelector('option[value="' + id + '"]').textContent;
           return label + " → " + option;
-        }).join(" ; ");
+        });
       case "ordering":
         return key.correct.map(function (id) {
           return fs.querySelector(attr("data-item", id) + " .cp-order-text").textContent;
@@ -501,9 +501,16 @@
     box.insertBefore(p, box.firstChild);
     var general = fs.querySelector('[data-feedback="' + (verdict ? "correct" : "incorrect") + '"]');
     if (general) { general.hidden = false; }
+    var t0 = this.t;
     each(fs.querySelectorAll("input:checked"), function (input) {
       var mine = fs.querySelector(attr("data-option-feedback", input.value));
       if (mine) { mine.hidden = false; }
+      /* The learner's own choice, named in words, not only by a greyed control. */
+      var note = document.createElement("span");
+      note.className = "cp-your-answer " + (verdict ? "cp-mine-right" : "cp-mine-wrong");
+      note.textContent = (verdict ? "✓ " : "✗ ") + t0.your_choice;
+      var label = fs.querySelector('label[for="' + input.id + '"]');
+      if (label) { label.appendChild(note); }
     });
     if (review !== "answers" || verdict || !revealAnswer) { return; }
     var t = this.t;
@@ -519,8 +526,18 @@
         }
       });
     } else {
-      var expected = fs.querySelector(".cp-expected");
-      expected.textContent = fmt(t.expected, { answer: this.expectedText(fs, key) });
+      var expected = fs.querySelector(".cp-expected"), answer = this.expectedText(fs, key);
+      expected.textContent = fmt(t.expected, { answer: Array.isArray(answer) ? "" : answer });
+      /* Pairs are a list, one per line, not one run-on sentence. */
+      if (Array.isArray(answer)) {
+        var list = document.createElement("ul");
+        answer.forEach(function (line) {
+          var item = document.createElement("li");
+          item.textContent = line;
+          list.appendChild(item);
+        });
+        expected.appendChild(list);
+      }
       expected.hidden = false;
     }
   };
