@@ -13,7 +13,7 @@ from __future__ import annotations
 from lxml import etree
 
 from coursepack.datamodel import BUDGET, worst_case_commit_bytes
-from coursepack.diagnostics import Diagnostic, Location, error
+from coursepack.diagnostics import Diagnostic, Location, error, warning
 from coursepack.explain import EXIT, LAUNCH, PROGRESS, STATUS, SUBMIT, Row
 from coursepack.model import Course
 from coursepack.packaging import Content
@@ -72,8 +72,11 @@ def check(course: Course) -> list[Diagnostic]:
     if size <= BUDGET:
         return []
     where = course.config.source or Location(course.root / "course.yml")
+    # state_limit: warning is the author's choice to accept the risk (an LMS other than
+    # Moodle, or a course too large for one SCO), as for CP601.
+    make = error if course.config.tracking.state_limit == "error" else warning
     return [
-        error(
+        make(
             where,
             "CP602",
             f"the SCORM 2004 data model can reach {size:,} bytes as Moodle posts it, more than "
