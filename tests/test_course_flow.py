@@ -340,3 +340,36 @@ def test_every_screen_fits_shows_its_focus_and_passes_axe(
         "cover", "lesson", "scenario", "quiz-results", "final-question", "final-results",
         "completion", "glossary",
     ]  # fmt: skip
+
+
+# ------------------------------------------------------------------ big courses
+
+
+@pytest.mark.browser
+def test_a_big_course_keeps_lessons_inert_until_shown(chromium: Browser, tmp_path: Path) -> None:
+    from bench.table import synthetic_course
+
+    from coursepack.build import build
+    from tests.harness.session import unpack
+
+    course = synthetic_course(tmp_path / "big", 120)
+    package = build(course, ["scorm12"], tmp_path / "out").packages[0].path
+    folder = unpack(package, tmp_path / "unpacked")
+    html = (folder / "index.html").read_text("utf-8")
+    assert html.count('<script type="text/x-coursepack-lesson" class="cp-lazy">') == 120
+    with serve(folder) as url:
+        page = chromium.new_page(viewport={"width": 1280, "height": 800})
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(url + "/index.html")
+        page.wait_for_selector("body[data-cp-ready]")
+        assert page.evaluate("() => document.querySelectorAll('.cp-callout').length") == 0
+        go_to(page.main_frame, "l5_3")
+        assert page.is_visible("#l5_3 .cp-callout")  # inflated on first show
+        assert page.get_attribute("#l5_3 img[alt='Une photo']", "width") == "640"
+        # A deep link into a lesson not shown yet opens it at its section.
+        page.evaluate("() => Coursepack.player.reveal('l9_1--une-section')")
+        assert page.eval_on_selector(".cp-step.cp-current", "e => e.id") == "l9_1"
+        assert page.evaluate("() => document.activeElement.id") == "l9_1--une-section"
+        page.close()
+    assert errors == []

@@ -427,7 +427,7 @@ def test_build_refuses_a_course_whose_state_could_overflow_scorm12(
         f"  - id: q_long_fill_{i}\n    type: fill_in\n    prompt: Long.\n    answers: [x]\n    max_length: 250\n"
         for i in range(8)
     )
-    exam.write_text(text + extra, "utf-8")
+    exam.write_text(text.replace("questions:\n", "questions:\n" + extra, 1), "utf-8")
     with pytest.raises(CourseError) as caught:
         build(course, ["scorm12"], tmp_path / "dist")
     [diagnostic] = [d for d in caught.value.diagnostics if d.is_error]

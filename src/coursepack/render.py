@@ -58,6 +58,7 @@ BRANDING_CSS = "theme/branding.css"
 RUNTIME_DIR = "runtime"
 BLOCKS_SCRIPT = "blocks.js"
 KEYS_SCRIPT = "keys.js"  # hashed answer keys (coursepack.hashed_keys)
+LAZY_LESSONS = 100  # above this many lessons, their HTML waits until first shown
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,7 @@ class RenderedCourse:
             target=target,
             scripts=(*self.scripts, *target.scripts),
             duration=duration_text(estimated_minutes(self.course), self.strings),
+            lazy_html=self.lazy_html(),
             objectives=config.objectives,
             certificate=config.certificate,
             runtime_json=Markup(_script_json({**self.runtime_data, "target": dict(target.data)})),
@@ -184,6 +186,18 @@ class RenderedCourse:
 
     def theme_static(self) -> dict[str, Path]:
         return self.theme.static_files()
+
+    def lazy_html(self) -> dict[str, Markup]:
+        """For a big course, each lesson's HTML as the text of an inert script element,
+        which the runtime turns into the page when the lesson is first shown: the
+        launch page parses in time independent of course size. Without script such a
+        course shows only titles (small courses keep their lessons in the page)."""
+        if len(self.lessons) <= LAZY_LESSONS:
+            return {}
+        return {
+            lesson.id: Markup(str(lesson.html).replace("</", "<\\/").replace("<!--", "<\\!--"))
+            for lesson in self.lessons
+        }
 
     @property
     def scripts(self) -> tuple[str, ...]:

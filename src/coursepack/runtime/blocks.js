@@ -55,21 +55,24 @@
   }
 
   /* Image zoom: a modal <dialog> (focus kept inside, Escape closes, focus returns). */
-  function zoom(t) {
-    var openers = document.querySelectorAll(".cp-zoom");
+  function zoom(t, root) {
+    var openers = root.querySelectorAll(".cp-zoom");
     if (!openers.length || typeof HTMLDialogElement === "undefined") { return; }
-    var dialog = document.createElement("dialog");
-    dialog.className = "cp-zoom-dialog";
-    var close = document.createElement("button");
-    close.type = "button";
-    close.className = "cp-zoom-close";
-    close.textContent = t.zoom_close;
-    var image = document.createElement("img");
-    dialog.appendChild(close);
-    dialog.appendChild(image);
-    document.body.appendChild(dialog);
-    close.addEventListener("click", function () { dialog.close(); });
-    dialog.addEventListener("click", function (event) { if (event.target === dialog) { dialog.close(); } });
+    var dialog = document.querySelector(".cp-zoom-dialog");
+    if (!dialog) {
+      dialog = document.createElement("dialog");
+      dialog.className = "cp-zoom-dialog";
+      var shut = document.createElement("button");
+      shut.type = "button";
+      shut.className = "cp-zoom-close";
+      shut.textContent = t.zoom_close;
+      dialog.appendChild(shut);
+      dialog.appendChild(document.createElement("img"));
+      document.body.appendChild(dialog);
+      shut.addEventListener("click", function () { dialog.close(); });
+      dialog.addEventListener("click", function (event) { if (event.target === dialog) { dialog.close(); } });
+    }
+    var close = dialog.querySelector(".cp-zoom-close"), image = dialog.querySelector("img");
     each(openers, function (button) {
       button.addEventListener("click", function () {
         var inner = button.querySelector("img");
@@ -149,12 +152,13 @@
     this.player.save(true);
   };
 
-  CP.bindBlocks = function (player) {
-    each(document.querySelectorAll(".cp-tabs"), tabs);
-    each(document.querySelectorAll(".cp-cards-block"), cards);
-    zoom(player.t);
+  /* Binds the blocks inside root (the page, or a lesson inflated later). */
+  CP.bindBlocks = function (player, root) {
+    each(root.querySelectorAll(".cp-tabs"), tabs);
+    each(root.querySelectorAll(".cp-cards-block"), cards);
+    zoom(player.t, root);
     (player.data.scenarios || []).forEach(function (spec) {
-      each(document.querySelectorAll("[data-scenario='" + spec.id + "']"), function (section) {
+      each(root.querySelectorAll("[data-scenario='" + spec.id + "']"), function (section) {
         section.cpScenario = new Scenario(player, section, spec);
         section.cpScenario.render();
       });

@@ -870,6 +870,7 @@
     each(document.querySelectorAll(".cp-step.cp-current"), function (el) { el.classList.remove("cp-current"); });
     var step = this.steps[index];
     var el = byId(step.id);
+    this.inflate(el);
     el.classList.add("cp-current");
     this.at = index;
     /* The cover is not a place to come back to: resume goes where the learner was. */
@@ -903,8 +904,19 @@
     this.save(moveFocus === true);
   };
 
+  /* A big course keeps each lesson's HTML as inert text until it is first shown
+     (coursepack.render.LAZY_LESSONS): the launch page stays quick to open. */
+  Player.prototype.inflate = function (el) {
+    var lazy = el ? el.querySelector("script.cp-lazy") : null;
+    if (!lazy) { return; }
+    var html = lazy.textContent.split("<\\/").join("</").split("<\\!--").join("<!--");
+    lazy.parentNode.replaceChild(document.createRange().createContextualFragment(html), lazy);
+    if (window.Coursepack.bindBlocks) { window.Coursepack.bindBlocks(this, el); }
+  };
+
   /* A deep link to a section ('<lesson>--<slug>'): open its page, then scroll to it. */
   Player.prototype.reveal = function (id) {
+    if (id && !byId(id) && id.indexOf("--") > 0) { this.inflate(byId(id.split("--")[0])); }
     var target = id ? byId(id) : null;
     var step = target && target.closest ? target.closest(".cp-step") : null;
     if (!step) { return false; }
@@ -1242,19 +1254,20 @@
       var open = toc.classList.toggle("cp-open");
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
-    each(document.querySelectorAll("a[href^='#']:not(.cp-scenario-choice)"), function (a) {
-      a.addEventListener("click", function (event) {
-        var id = decodeFragment(a.getAttribute("href"));
-        var index = self.indexOf(id);
-        if (index < 0) {
-          if (self.reveal(id)) { event.preventDefault(); }
-          return;
-        }
-        event.preventDefault();
-        toc.classList.remove("cp-open");
-        toggle.setAttribute("aria-expanded", "false");
-        self.show(index, true);
-      });
+    /* One listener for every in-course link, including those of lessons inflated later. */
+    document.addEventListener("click", function (event) {
+      var a = event.target.closest ? event.target.closest("a[href^='#']") : null;
+      if (!a || event.defaultPrevented || a.classList.contains("cp-scenario-choice")) { return; }
+      var id = decodeFragment(a.getAttribute("href"));
+      var index = self.indexOf(id);
+      if (index < 0) {
+        if (self.reveal(id)) { event.preventDefault(); }
+        return;
+      }
+      event.preventDefault();
+      toc.classList.remove("cp-open");
+      toggle.setAttribute("aria-expanded", "false");
+      self.show(index, true);
     });
     window.addEventListener("hashchange", function () {
       var id = decodeFragment(window.location.hash);
@@ -1271,7 +1284,7 @@
       section.cpQuiz = new Quiz(self, section);
       section.cpQuiz.render();
     });
-    if (window.Coursepack.bindBlocks) { window.Coursepack.bindBlocks(this); }
+    if (window.Coursepack.bindBlocks) { window.Coursepack.bindBlocks(this, document); }
     var close = document.querySelector(".cp-notice-close");
     if (close) { close.addEventListener("click", function () { self.dismissed(true); self.notice(""); }); }
     var start = document.querySelector(".cp-start");
