@@ -258,3 +258,19 @@ def test_the_flagship_packages_stay_clean_under_moodle_strict(tmp_path: Path) ->
         ["validate", *(str(p.path) for p in result.packages), "--profile", "moodle", "--strict"],
     )
     assert runner.exit_code == 0, runner.stdout
+
+
+def test_a_protocol_relative_reference_is_not_read_as_a_package_path() -> None:
+    # The plain-path fast lane of Context.resolve must leave '//host/…' to URL parsing.
+    manifest = MANIFEST_12.replace(
+        '<file href="index.html"/>',
+        '<file href="index.html"/><file href="//cdn.example.org/x.js"/>',
+    )
+    assert "Z7" not in codes("scorm12", "imsmanifest.xml", manifest)
+
+
+def test_a_missing_plain_file_reference_is_still_reported() -> None:
+    manifest = MANIFEST_12.replace(
+        '<file href="index.html"/>', '<file href="index.html"/><file href="gone/x.js"/>'
+    )
+    assert "Z7" in codes("scorm12", "imsmanifest.xml", manifest)
