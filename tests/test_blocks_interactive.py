@@ -448,3 +448,31 @@ def test_a_scenario_thousands_of_steps_deep_loads_without_overflowing(
     assert loaded is not None
     long = next(s for s in loaded.scenarios() if s.id == "long")
     assert long.longest_path() == 3000
+
+
+@pytest.mark.browser
+def test_blocks_mirror_in_a_right_to_left_course(
+    chromium: Browser, copy_fixture: Callable[[str], Path], tmp_path: Path
+) -> None:
+    course = copy_fixture("blocks")
+    config = course / "course.yml"
+    config.write_text(config.read_text("utf-8").replace("language: fr", "language: ar"), "utf-8")
+    folder = unpack(build(course, ["scorm12"], tmp_path / "out").packages[0].path, tmp_path / "u")
+    with serve(folder) as url:
+        page = chromium.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(url + "/index.html")
+        page.wait_for_selector("body[data-cp-ready]")
+        assert page.evaluate("() => document.documentElement.dir") == "rtl"
+        go_to(page.main_frame, "blocs")
+        # Logical properties: the callout's accent border is on the right in RTL.
+        borders = page.eval_on_selector(
+            ".cp-callout",
+            "e => { const s = getComputedStyle(e); return [s.borderRightWidth, s.borderLeftWidth]; }",
+        )
+        assert borders[0] != "0px" and borders[1] == "0px"
+        go_to(page.main_frame, "interactifs")
+        # Tabs follow the reading direction: ArrowLeft moves to the next tab.
+        page.focus("#interactifs--tab-1-tab")
+        page.keyboard.press("ArrowLeft")
+        assert page.evaluate("() => document.activeElement.id") == "interactifs--tab-2-tab"
+        page.close()
