@@ -112,7 +112,7 @@ def make_parser(
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     # Before inline parsing: a translation is rendered (and escaped) like source text.
-    md.core.ruler.before("inline", "coursepack_translate", _translate)
+    md.core.ruler.before("inline", "coursepack_translate", translate_rule)
     use_blocks(md, language)
     use_term_links(md, terms)
     md.core.ruler.push("coursepack_heading_ids", _heading_ids)
@@ -614,7 +614,7 @@ def render_markdown(
     )
 
 
-def _translate(state: StateCore) -> None:
+def translate_rule(state: StateCore) -> None:
     """Swap each block's inline Markdown (and each block title) for its translation."""
     translations: Mapping[str, str] = state.env.get("translations") or {}
     if not translations:

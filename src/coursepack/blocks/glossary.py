@@ -42,16 +42,11 @@ def _plain(inline: Token) -> str:
 
 def terms_of(body: str, lesson_id: str, translations: Mapping[str, str]) -> list[Term]:
     """The definition-list entries of one lesson body, translated where it is."""
+    from coursepack.markdown import translate_rule
+
     md = structure_parser()
-    if translations:
-
-        def translate(state: StateCore) -> None:
-            for token in state.tokens:
-                if token.type == "inline" and token.content in translations:
-                    token.content = translations[token.content]
-
-        md.core.ruler.before("inline", "coursepack_translate", translate)
-    tokens = md.parse(body)
+    md.core.ruler.before("inline", "coursepack_translate", translate_rule)
+    tokens = md.parse(body, {"translations": translations})
     found: list[Term] = []
     current: str | None = None
     definitions: list[str] = []
