@@ -1,7 +1,7 @@
 """Loading a course folder: files -> :class:`~coursepack.model.Course` plus diagnostics.
 
-YAML is read as YAML 1.2 with ruamel.yaml's round-trip loader, so ``no`` stays a
-string and every mapping and sequence knows its line and column. Validation errors
+YAML is read as YAML 1.2 by :mod:`coursepack.yaml12`, so ``no`` stays a string and
+every mapping and sequence knows its line and column. Validation errors
 from the models are mapped back onto those positions. Loading goes on after a
 problem wherever it can, so one run reports every problem in the course.
 """
@@ -15,10 +15,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
+from coursepack import yaml12
 from coursepack.diagnostics import Diagnostic, Location, error, sorted_unique, warning
 from coursepack.errors import UsageError
 from coursepack.model import (
@@ -53,17 +52,10 @@ class _Collector:
         self.items.append(diagnostic)
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt", pure=True)
-    yaml.version = (1, 2)
-    yaml.allow_duplicate_keys = False
-    return yaml
-
-
 def _parse_yaml(text: str, where: Location, out: _Collector) -> Any:
     """Parse YAML text whose first line is ``where.line``; ``None`` on a syntax error."""
     try:
-        return _yaml().load(text)
+        return yaml12.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = where.line + (mark.line if mark else 0)
@@ -83,9 +75,9 @@ def _position(node: Any, key: Any, *, of_key: bool) -> tuple[int, int] | None:
     if lc is None:
         return None
     try:
-        if isinstance(node, CommentedMap):
+        if isinstance(node, dict):
             line, col = lc.key(key) if of_key else lc.value(key)
-        elif isinstance(node, CommentedSeq):
+        elif isinstance(node, list):
             line, col = lc.item(key)
         else:
             return None
@@ -104,9 +96,9 @@ def _locate(raw: Any, loc: Sequence[int | str], start: Location, *, of_key: bool
         last = i == len(loc) - 1
         # Discriminated unions insert the tag ('single_choice') into the path; it is
         # not a key of the YAML mapping, so skip it.
-        if isinstance(node, CommentedMap) and key not in node:
+        if isinstance(node, dict) and key not in node:
             continue
-        if isinstance(node, CommentedSeq) and not (isinstance(key, int) and key < len(node)):
+        if isinstance(node, list) and not (isinstance(key, int) and key < len(node)):
             continue
         position = _position(node, key, of_key=of_key and last)
         if position is not None:
@@ -151,11 +143,11 @@ def _node_at(raw: Any, loc: Sequence[int | str]) -> Any:
     """The YAML node a pydantic error path leads to (skipping union tags), or ``None``."""
     node = raw
     for key in loc:
-        if (isinstance(node, CommentedMap) and key in node) or (
-            isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node)
-        ):
+        if isinstance(node, dict) and key in node:
             node = node[key]
-        elif not isinstance(node, CommentedMap):
+        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]
+        elif not isinstance(node, dict):
             return None
     return node
 
@@ -170,7 +162,8 @@ def _flow_comma(raw: Any, err: ErrorDetails) -> str | None:
         return None
     mapping = _node_at(raw, err["loc"][:-1])
     name = err["loc"][-1]
-    if not isinstance(mapping, CommentedMap) or not mapping.fa.flow_style():
+    layout = getattr(mapping, "fa", None)
+    if not isinstance(mapping, dict) or layout is None or not layout.flow_style():
         return None
     if mapping.get(name) is not None:
         return None
@@ -221,7 +214,7 @@ def _as_string_hint(err: ErrorDetails) -> str | None:
 
 
 def _validate(model: type[M], raw: Any, where: Location, out: _Collector) -> M | None:
-    if not isinstance(raw, CommentedMap):
+    if not isinstance(raw, dict):
         out.add(error(where, "CP105", "expected a mapping of keys to values"))
         return None
     try:
@@ -374,7 +367,7 @@ def _load_lessons(
     course_root: Path, seq: Any, file: Location, seen: dict[Path, Location], out: _Collector
 ) -> tuple[Lesson, ...]:
     lessons: list[Lesson] = []
-    if not isinstance(seq, CommentedSeq):
+    if not isinstance(seq, list):
         return ()
     for index, reference in enumerate(seq):
         if not isinstance(reference, str):
@@ -399,7 +392,7 @@ def _load_lessons(
 def _load_quiz_ref(
     course_root: Path, node: Any, key: str, file: Location, out: _Collector
 ) -> Quiz | None:
-    reference = node.get(key) if isinstance(node, CommentedMap) else None
+    reference = node.get(key) if isinstance(node, dict) else None
     if not isinstance(reference, str):
         return None
     where = _value_location(node, key, file)
@@ -479,11 +472,9 @@ def load_course(course_root: Path) -> LoadResult:
     modules: list[Module] = []
     all_lessons: list[Lesson] = []
     all_quizzes: list[Quiz] = []
-    raw_modules = raw.get("modules") if isinstance(raw, CommentedMap) else None
-    for index, raw_module in enumerate(
-        raw_modules if isinstance(raw_modules, CommentedSeq) else []
-    ):
-        if not isinstance(raw_module, CommentedMap):
+    raw_modules = raw.get("modules") if isinstance(raw, dict) else None
+    for index, raw_module in enumerate(raw_modules if isinstance(raw_modules, list) else []):
+        if not isinstance(raw_module, dict):
             continue
         lessons = _load_lessons(root, raw_module.get("lessons"), file, seen, out)
         quiz = _load_quiz_ref(root, raw_module, "quiz", file, out)
@@ -494,7 +485,7 @@ def load_course(course_root: Path) -> LoadResult:
     assessment = _load_quiz_ref(root, raw, "assessment", file, out)
     all_quizzes.extend([assessment] if assessment else [])
     appendix = _load_lessons(
-        root, raw.get("appendix") if isinstance(raw, CommentedMap) else None, file, seen, out
+        root, raw.get("appendix") if isinstance(raw, dict) else None, file, seen, out
     )
     all_lessons.extend(appendix)
 

@@ -116,7 +116,7 @@ class Node(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _attach_source(cls, data: Any, info: ValidationInfo) -> Any:
-        # The loader passes ruamel.yaml's round-trip mappings, which know their own
+        # The loader passes located mappings (coursepack.yaml12), which know their own
         # line and column, and the file name in the validation context.
         context = info.context or {}
         lc = getattr(data, "lc", None)
