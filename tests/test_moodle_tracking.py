@@ -19,10 +19,11 @@ from coursepack.build import build
 from coursepack.datamodel import BUDGET, worst_case_commit_bytes
 from coursepack.loader import load_course
 from coursepack.model import Course, Quiz
+from coursepack.preview.attempts import NoNewAttempt
 from tests.conftest import COURSE, FIXTURES
 from tests.harness.learner import by_id, go_to, read_every_page, retry_quiz, start, take_quiz
 from tests.harness.lms import import_package
-from tests.harness.moodle import MoodleLms, NoNewAttempt
+from tests.harness.moodle import MoodleLms
 from tests.harness.moodle_strict import problems
 from tests.harness.session import unpack
 

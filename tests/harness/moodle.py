@@ -1,10 +1,11 @@
 """A Moodle-faithful LMS for the browser tests (standards.md 1.I, 3 and 3.6).
 
-The player page holds ``moodle_api.js``, an API that sends what Moodle's player
+The player page holds coursepack's own LMS-side API (the one ``coursepack preview``
+ships, ``coursepack/preview/static/lms.js``), which sends what Moodle's player
 sends, the way it sends it (changed values for 1.2, the whole data model for 2004,
 synchronous requests that turn into beacons once the page is being left). This
-server keeps Moodle's attempts: an attempt whose status is ``incomplete`` (or never
-set) is resumed, ``entry`` is ``resume`` only after ``exit=suspend``, and a new
+server keeps Moodle's attempts (``coursepack.preview.attempts``): an attempt whose
+status is ``incomplete`` (or never set) is resumed, ``entry`` is ``resume`` only after ``exit=suspend``, and a new
 attempt exists only after a finished one. Profile ``lenient`` plays Open edX's SCORM
 XBlock instead. It listens on 127.0.0.1 only, on a free port.
 """
@@ -12,21 +13,28 @@ XBlock instead. It listens on 127.0.0.1 only, on a free port.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+import coursepack.preview
+from coursepack.preview.attempts import Attempt, Learner, Provided
 from tests.harness.lms import TYPES, ImportedPackage
 from tests.harness.server import LoopbackServer
 
-API_JS = Path(__file__).with_name("moodle_api.js")
+API_JS = Path(coursepack.preview.__file__).with_name("static") / "lms.js"
 
 PLAYER = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>Moodle</title>
-<script>window.LMS_CONFIG = {config};</script>
-<script src="/moodle_api.js"></script></head>
+<script src="/lms.js"></script>
+<script>
+  var session = CoursepackLms.install({config});
+  window.lmsCalls = session.calls;
+  window.lmsBeacons = session.beacons;
+  window.lmsData = session.data;
+</script></head>
 <body style="margin:0">
 <header id="moodle-bar" style="height:120px;background:#eee">Moodle <button id="moodle-exit">Exit activity</button></header>
 <iframe id="content" title="course" src="/content/{launch}" style="width:1200px;height:900px;border:0;display:block"></iframe>
@@ -35,38 +43,28 @@ PLAYER = """<!DOCTYPE html>
 """
 
 
-class NoNewAttempt(Exception):
-    """Moodle offers "Start a new attempt" only after a finished attempt."""
-
-
-@dataclass
-class Attempt:
-    values: dict[str, str] = field(default_factory=dict)
-    requests: list[dict[str, str]] = field(default_factory=list)  # every post received
-    total_seconds: float = 0.0
-
-
-def _seconds(value: str) -> float:
-    if ":" in value:
-        hours, minutes, seconds = value.split(":")
-        return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
-    import re
-
-    match = re.fullmatch(
-        r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?)?", value
-    )
-    assert match, value
-    y, mo, d, h, mi, s = (float(g) if g else 0.0 for g in match.groups())
-    return ((y * 365 + mo * 30 + d) * 24 + h) * 3600 + mi * 60 + s
-
-
 @dataclass
 class MoodleState:
     package: ImportedPackage | None = None
     profile: str = "moodle"
-    attempts: list[Attempt] = field(default_factory=list)
+    learner: Learner | None = None
     fail_commits: int = 0
-    learner_name: str = "Learner, Test"
+
+    def open(self, package: ImportedPackage) -> Learner:
+        if self.learner is None or self.learner.standard != package.standard:
+            mastery = (
+                package.mastery_score
+                if package.standard == "scorm12"
+                else package.scaled_passing_score
+            )
+            self.learner = Learner(package.standard, Provided(mastery_score=mastery), self.profile)
+        self.package = package
+        return self.learner
+
+    @property
+    def attempts(self) -> list[Attempt]:
+        assert self.learner is not None
+        return self.learner.attempts
 
     @property
     def commits(self) -> list[dict[str, str]]:
@@ -74,54 +72,8 @@ class MoodleState:
 
     @property
     def current(self) -> Attempt:
-        if not self.attempts:
-            self.attempts.append(Attempt())
-        return self.attempts[-1]
-
-    def status(self, attempt: Attempt) -> str:
-        assert self.package is not None
-        key = (
-            "cmi.core.lesson_status"
-            if self.package.standard == "scorm12"
-            else "cmi.completion_status"
-        )
-        return attempt.values.get(key, "")
-
-    def finished(self, attempt: Attempt) -> bool:
-        return self.status(attempt) not in {"", "incomplete", "not attempted"}
-
-    def initial(self) -> dict[str, str]:
-        """What Moodle hands the next session of the current attempt."""
-        assert self.package is not None
-        attempt = self.current
-        v = attempt.values
-        if self.package.standard == "scorm12":
-            data = {"cmi.core.student_id": "learner1", "cmi.core.student_name": self.learner_name,
-                    "cmi.core.lesson_mode": "normal", "cmi.core.credit": "credit",
-                    "cmi.core.entry": "ab-initio"}  # fmt: skip
-            if self.package.mastery_score is not None:
-                data["cmi.student_data.mastery_score"] = self.package.mastery_score
-            for key in ("cmi.core.lesson_status", "cmi.core.lesson_location", "cmi.suspend_data",
-                        "cmi.core.score.raw"):  # fmt: skip
-                if key in v:
-                    data[key] = v[key]
-            if v.get("cmi.core.exit") == "suspend":
-                data["cmi.core.entry"] = "resume"
-            return data
-        data = {"cmi.learner_id": "learner1", "cmi.learner_name": self.learner_name,
-                "cmi.mode": "normal", "cmi.credit": "credit", "cmi.entry": "ab-initio"}  # fmt: skip
-        if self.package.scaled_passing_score is not None:
-            data["cmi.scaled_passing_score"] = self.package.scaled_passing_score
-        # 2004: previous data is restored only after exit=suspend (standards.md 2.2 §3).
-        if v.get("cmi.exit") == "suspend":
-            data["cmi.entry"] = "resume"
-            for key, value in v.items():
-                if not key.startswith(("cmi.exit", "cmi.session_time", "cmi.entry")):
-                    data[key] = value
-        if self.profile == "lenient":
-            # The XBlock stores what it was sent and hands it back; it has no entry.
-            data = {k: val for k, val in {**data, **v}.items() if k != "cmi.entry"}
-        return data
+        assert self.learner is not None
+        return self.learner.current
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -142,11 +94,12 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path)
         state = self.server.state
         if path == "/player.html" and state.package is not None:
+            assert state.learner is not None
             config = {"standard": state.package.standard, "profile": state.profile,
-                      "initial": state.initial(), "commitUrl": "/commit"}  # fmt: skip
+                      "initial": state.learner.initial(), "commitUrl": "/commit"}  # fmt: skip
             page = PLAYER.format(config=json.dumps(config), launch=state.package.launch)
             self._send(200, page.encode(), TYPES[".html"])
-        elif path == "/moodle_api.js":
+        elif path == "/lms.js":
             self._send(200, API_JS.read_bytes(), TYPES[".js"])
         elif path.startswith("/content/") and state.package is not None:
             root = state.package.folder.resolve()
@@ -172,13 +125,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         values = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
         final = values.pop("coursepack_final", None) == "1"
-        attempt = state.current
-        attempt.requests.append(values)
-        attempt.values.update(values)
-        if final:
-            time = values.get("cmi.core.session_time") or values.get("cmi.session_time")
-            if time:
-                attempt.total_seconds += _seconds(time)
+        assert state.learner is not None
+        state.learner.record(values, final=final)
         self._send(200, b"true\n0", "text/plain")
 
 
@@ -213,7 +161,7 @@ class MoodleLms(LoopbackServer):
         """The next session of the current attempt, restored from what Moodle stored.
         ``previous`` (scorm-again's nested shape) is what the LMS is to hold, as if an
         earlier session had stored it."""
-        self.state.package = package
+        self.state.open(package)
         if previous:
             self.state.current.values.update(_flatten(previous, "cmi"))
         return self.url
@@ -227,9 +175,8 @@ class MoodleLms(LoopbackServer):
 
     def new_attempt(self) -> None:
         """What the learner's "Start a new attempt" does; refused while one is unfinished."""
-        if not self.state.finished(self.state.current):
-            raise NoNewAttempt(f"attempt {len(self.state.attempts)} is not finished")
-        self.state.attempts.append(Attempt())
+        assert self.state.learner is not None
+        self.state.learner.new_attempt()
 
     @property
     def values(self) -> dict[str, str]:
