@@ -170,6 +170,68 @@ def build(
         typer.echo(f"{_shown(package.path)}  ({package.files} files, {package.size:,} bytes)")
 
 
+class _PreviewFormat(StrEnum):
+    scorm12 = "scorm12"
+    scorm2004 = "scorm2004"
+    xapi = "xapi"
+    cmi5 = "cmi5"
+
+
+@app.command(cls=_Command)
+def preview(
+    course_dir: Annotated[
+        Path, typer.Argument(metavar="COURSE", help="The course folder.", show_default="course")
+    ] = Path("course"),
+    fmt: Annotated[
+        _PreviewFormat,
+        typer.Option("--format", "-f", help="The package the preview's LMS plays."),
+    ] = _PreviewFormat.scorm2004,
+    lang: Annotated[
+        str,
+        typer.Option("--lang", metavar="LANG", help="A translation to preview.  [default: source]"),
+    ] = "",
+    port: Annotated[
+        int, typer.Option("--port", metavar="N", help="Port on 127.0.0.1.  [default: a free one]")
+    ] = 0,
+    open_browser: Annotated[
+        bool, typer.Option("--open/--no-open", help="Open the preview in the web browser.")
+    ] = True,
+    lrs: Annotated[
+        str,
+        typer.Option(
+            "--lrs",
+            metavar="URL",
+            help="Also send xAPI/cmi5 statements to this LRS; credentials come from "
+            "COURSEPACK_LRS_KEY and COURSEPACK_LRS_SECRET.",
+        ),
+    ] = "",
+) -> None:
+    """Play the course in a local LMS with an inspector; rebuild and reload on every change."""
+    import os
+    import threading
+    import webbrowser
+
+    from coursepack.preview.app import Preview
+    from coursepack.preview.lrs import forward_from_env
+
+    try:
+        forward = forward_from_env(lrs, dict(os.environ)) if lrs else None
+        session = Preview(course_dir, fmt.value, language=lang or None, port=port, forward=forward)
+        with session:
+            for line in session.state.broken:
+                typer.echo(line, err=True)
+            typer.echo(f"coursepack preview: {session.url}  (Ctrl-C stops it)")
+            if open_browser:
+                webbrowser.open(session.url)
+            threading.Event().wait()
+    except KeyboardInterrupt:
+        typer.echo("coursepack preview: stopped")
+    except OSError as exc:
+        _fail(UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}"))
+    except CoursepackError as exc:
+        _fail(exc)
+
+
 class _ReportFormat(StrEnum):
     text = "text"
     json = "json"

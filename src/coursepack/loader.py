@@ -143,7 +143,7 @@ def _node_at(raw: Any, loc: Sequence[int | str]) -> Any:
     """The YAML node a pydantic error path leads to (skipping union tags), or ``None``."""
     node = raw
     for key in loc:
-        if isinstance(node, dict) and key in node:
+        if isinstance(node, dict) and key in node:  # noqa: SIM114 (typed apart for mypy)
             node = node[key]
         elif isinstance(node, list) and isinstance(key, int) and key < len(node):
             node = node[key]

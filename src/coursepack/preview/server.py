@@ -1,0 +1,439 @@
+"""The preview server: the player page with its inspector, the course, and the LMS.
+
+It listens on 127.0.0.1 only. ``/`` is the player (``static/preview.html``), which
+holds the LMS-side SCORM API (``static/lms.js``) and the course in a frame;
+``/content/<build>/`` serves a build; ``/__cp/`` holds the LMS: the session a launch
+gets, commits (Moodle's attempts), the in-memory LRS and cmi5 fetch URLs, the
+controls of the inspector, and ``/__cp/events``, a server-sent event stream that
+announces new builds, broken edits and every statement received.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import threading
+import uuid
+from dataclasses import asdict, dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+
+from coursepack.diagnostics import Diagnostic
+from coursepack.preview.attempts import Learner, NoNewAttempt, Provided
+from coursepack.preview.builder import Build, Builder
+from coursepack.preview.lrs import PAGE_TOKEN, SESSION_EXTENSION, Reply, Store
+
+STATIC = Path(__file__).with_name("static")
+ACTOR = {"objectType": "Agent", "name": "Learner, Test", "mbox": "mailto:learner@example.org"}
+CMI5_MODES = {"normal": "Normal", "browse": "Browse", "review": "Review"}
+HEARTBEAT_SECONDS = 15.0
+
+
+@dataclass
+class Events:
+    """An append-only list of events; readers wait for the ones after theirs."""
+
+    items: list[dict[str, Any]] = field(default_factory=list)
+    changed: threading.Condition = field(default_factory=threading.Condition)
+    closed: bool = False
+
+    def publish(self, kind: str, data: dict[str, Any]) -> None:
+        with self.changed:
+            self.items.append({"id": len(self.items) + 1, "kind": kind, "data": data})
+            self.changed.notify_all()
+
+    def after(self, seen: int, timeout: float) -> list[dict[str, Any]]:
+        with self.changed:
+            if len(self.items) <= seen and not self.closed:
+                self.changed.wait(timeout)
+            return self.items[seen:]
+
+    def close(self) -> None:
+        with self.changed:
+            self.closed = True
+            self.changed.notify_all()
+
+
+class PreviewState:
+    """Everything the preview's LMS knows: the builds, the learner, the LRS."""
+
+    def __init__(self, builder: Builder, store: Store, relative_to: Path) -> None:
+        self.builder = builder
+        self.fmt = builder.fmt
+        self.store = store
+        self.events = Events()
+        self.relative_to = relative_to
+        self.current: Build | None = None
+        self.broken: list[str] = []
+        self.provided = Provided()
+        self.learner = Learner(self.fmt, self.provided) if self.fmt.startswith("scorm") else None
+        self.fail_commits = 0
+        self.registration = str(uuid.uuid4())
+        self.session_number = 0
+        self.lock = threading.Lock()
+        store.on_statement = self._statement
+
+    # ---------------------------------------------------------------- builds
+
+    def rebuild(self) -> bool:
+        """Build again; on failure keep the last good build and publish the errors."""
+        from coursepack.errors import CourseError, CoursepackError
+
+        try:
+            build = self.builder.build()
+        except CourseError as exc:
+            self.broken = [self._shown(d) for d in exc.diagnostics] or [str(exc)]
+            self.events.publish("broken", {"diagnostics": self.broken})
+            return False
+        except CoursepackError as exc:
+            self.broken = [str(exc)]
+            self.events.publish("broken", {"diagnostics": self.broken})
+            return False
+        with self.lock:
+            self.current = build
+            self.broken = []
+            if self.learner is not None and build.launch.mastery is not None:
+                self.provided.mastery_score = build.launch.mastery
+        self.events.publish(
+            "build",
+            {"number": build.number, "warnings": [self._shown(d) for d in build.diagnostics]},
+        )
+        return True
+
+    def _shown(self, diagnostic: Diagnostic) -> str:
+        return diagnostic.format(self.relative_to)
+
+    # --------------------------------------------------------------- session
+
+    def session(self, origin: str) -> dict[str, Any]:
+        """What the player needs for the next launch of the current build."""
+        build = self.current
+        events = len(self.events.items)
+        if build is None:
+            return {"format": self.fmt, "broken": self.broken, "build": None, "events": events}
+        with self.lock:
+            self.session_number += 1
+            number = self.session_number
+        base = f"/content/{build.number}/{build.launch.href}"
+        reply: dict[str, Any] = {
+            "format": self.fmt,
+            "build": build.number,
+            "broken": self.broken,
+            "provided": asdict(self.provided),
+            "warnings": [self._shown(d) for d in build.diagnostics],
+            "events": events,
+        }
+        if self.learner is not None:
+            reply["initial"] = self.learner.initial()
+            reply["attempt"] = len(self.learner.attempts) or 1
+            reply["launch"] = base
+            return reply
+        reply["attempt"] = self.registration
+        reply["launch"] = base + "?" + self._launch_query(build, origin, number)
+        return reply
+
+    def _actor(self) -> dict[str, Any]:
+        return {**ACTOR, "name": self.provided.learner_name}
+
+    def _launch_query(self, build: Build, origin: str, number: int) -> str:
+        actor = json.dumps(self._actor())
+        if self.fmt == "xapi":
+            query = {"endpoint": f"{origin}/__cp/xapi/", "auth": f"Basic {PAGE_TOKEN}",
+                     "actor": actor, "registration": self.registration,
+                     "activity_id": build.launch.activity_id}  # fmt: skip
+            return urlencode(query, quote_via=quote)
+        session_id = f"preview-{number}"
+        launch_data: dict[str, Any] = {
+            "contextTemplate": {"extensions": {SESSION_EXTENSION: session_id}},
+            "launchMode": CMI5_MODES.get(self.provided.mode, "Normal"),
+            "moveOn": build.launch.move_on or "NotApplicable",
+            "returnURL": f"{origin}/__cp/returned",
+        }
+        if build.launch.mastery is not None:
+            launch_data["masteryScore"] = float(build.launch.mastery)
+        key = (build.launch.activity_id, json.dumps(self._actor(), sort_keys=True),
+               self.registration, "LMS.LaunchData")  # fmt: skip
+        self.store.put_state(key, launch_data)
+        if self.provided.language:
+            profile = {"languagePreference": self.provided.language}
+            with self.store.lock:
+                self.store.profiles[(json.dumps(self._actor(), sort_keys=True),
+                                     "cmi5LearnerPreferences")] = json.dumps(profile).encode()  # fmt: skip
+        self.store.record(self._launched(build, session_id, launch_data))
+        token = self.store.new_token()
+        query = {"endpoint": f"{origin}/__cp/xapi", "fetch": f"{origin}/__cp/fetch/{token}",
+                 "actor": actor, "registration": self.registration,
+                 "activityId": build.launch.activity_id}  # fmt: skip
+        return urlencode(query, quote_via=quote)
+
+    def _launched(self, build: Build, session_id: str, data: dict[str, Any]) -> dict[str, Any]:
+        """cmi5 9.3.1: the LMS states "launched" before the AU runs."""
+        return {
+            "actor": self._actor(),
+            "verb": {
+                "id": "http://adlnet.gov/expapi/verbs/launched",
+                "display": {"en-US": "launched"},
+            },
+            "object": {"id": build.launch.activity_id, "objectType": "Activity"},
+            "context": {
+                "registration": self.registration,
+                "contextActivities": {
+                    "category": [{"id": "https://w3id.org/xapi/cmi5/context/categories/cmi5"}]
+                },
+                "extensions": {
+                    SESSION_EXTENSION: session_id,
+                    "https://w3id.org/xapi/cmi5/context/extensions/launchmode": data["launchMode"],
+                    "https://w3id.org/xapi/cmi5/context/extensions/moveon": data["moveOn"],
+                },
+            },
+        }
+
+    # -------------------------------------------------------------- controls
+
+    def commit(self, body: bytes) -> Reply:
+        if self.learner is None:
+            return Reply(404)
+        values = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        final = values.pop("coursepack_final", None) == "1"
+        with self.lock:
+            if self.fail_commits > 0:
+                self.fail_commits -= 1
+                failed = True
+            else:
+                failed = False
+                self.learner.record(values, final=final)
+        self.events.publish(
+            "commit",
+            {"values": values, "final": final, "bytes": len(body), "stored": not failed},
+        )
+        if failed:
+            return Reply(500, b"false", "text/plain")
+        return Reply(200, b"true\n0", "text/plain")
+
+    def control(self, action: dict[str, Any]) -> Reply:
+        name = action.get("action")
+        with self.lock:
+            if name == "reset":
+                if self.learner is not None:
+                    self.learner.attempts.clear()
+                self.store.reset()
+                self.registration = str(uuid.uuid4())
+            elif name == "new-attempt":
+                if self.learner is not None:
+                    try:
+                        self.learner.new_attempt()
+                    except NoNewAttempt as exc:
+                        return Reply(409, json.dumps({"error": str(exc)}).encode())
+                else:
+                    self.registration = str(uuid.uuid4())
+            elif name == "fail-commits":
+                self.fail_commits = int(action.get("count", 1))
+            elif name == "lrs-down":
+                self.store.down = bool(action.get("down", True))
+            elif name == "provide":
+                self._provide(action.get("values") or {})
+            else:
+                return Reply(400, json.dumps({"error": f"unknown action {name!r}"}).encode())
+        return Reply(200, json.dumps(self.status()).encode())
+
+    def _provide(self, values: dict[str, Any]) -> None:
+        if "learner_name" in values:
+            self.provided.learner_name = str(values["learner_name"])[:255]
+        if values.get("mode") in CMI5_MODES:
+            self.provided.mode = str(values["mode"])
+        if "mastery_score" in values:
+            text = str(values["mastery_score"]).strip()
+            self.provided.mastery_score = text or None
+        if "language" in values:
+            self.provided.language = str(values["language"]).strip()[:35]
+
+    def status(self) -> dict[str, Any]:
+        stored = dict(self.learner.current.values) if self.learner is not None else {}
+        return {
+            "fail_commits": self.fail_commits,
+            "lrs_down": self.store.down,
+            "provided": asdict(self.provided),
+            "attempts": len(self.learner.attempts) if self.learner is not None else None,
+            "stored": stored,
+            "statements": len(self.store.statements),
+        }
+
+    def _statement(self, statement: dict[str, Any], status: int) -> None:
+        self.events.publish("statement", {"status": status, "statement": statement})
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _reply(self, reply: Reply) -> None:
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.kind)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(reply.body)
+
+    def _body(self) -> bytes:
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def _origin(self) -> str:
+        return self.server.origin
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        path = unquote(parts.path)
+        state = self.server.state
+        if path in {"/", "/index.html"}:
+            self._file(STATIC, "preview.html")
+        elif path.startswith("/__cp/static/"):
+            self._file(STATIC, path.removeprefix("/__cp/static/"))
+        elif path == "/__cp/session":
+            self._json(state.session(self._origin()))
+        elif path == "/__cp/status":
+            self._json(state.status())
+        elif path == "/__cp/events":
+            after = self.headers.get("Last-Event-ID") or dict(parse_qsl(parts.query)).get("after")
+            self._events(int(after) if after and after.isdigit() else 0)
+        elif path == "/favicon.ico":
+            self._reply(Reply(204, b"", "image/x-icon"))
+        elif path == "/__cp/returned":
+            self._reply(Reply(200, b"<!DOCTYPE html><title>LMS</title><p>Back in the LMS.</p>",
+                              "text/html; charset=utf-8"))  # fmt: skip
+        elif path.startswith("/__cp/xapi/"):
+            self._xapi("GET")
+        elif path.startswith("/content/"):
+            self._content(path.removeprefix("/content/"))
+        else:
+            self._reply(Reply(404, b"not found", "text/plain"))
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_PUT(self) -> None:
+        self._xapi("PUT")
+
+    def do_DELETE(self) -> None:
+        self._xapi("DELETE")
+
+    def do_POST(self) -> None:
+        path = urlsplit(self.path).path
+        state = self.server.state
+        if path == "/__cp/commit":
+            self._reply(state.commit(self._body()))
+        elif path == "/__cp/control":
+            try:
+                action = json.loads(self._body() or b"{}")
+            except ValueError:
+                action = {}
+            self._reply(state.control(action if isinstance(action, dict) else {}))
+        elif path.startswith("/__cp/fetch/"):
+            self._body()
+            self._reply(state.store.fetch(path.removeprefix("/__cp/fetch/")))
+        else:
+            self._xapi("POST")
+
+    def _xapi(self, method: str) -> None:
+        parts = urlsplit(self.path)
+        if not parts.path.startswith("/__cp/xapi/"):
+            self._reply(Reply(404))
+            return
+        body = self._body() if method != "GET" else b""
+        if self.headers.get("Authorization") != f"Basic {PAGE_TOKEN}":
+            self._reply(Reply(401, b'{"error": "not this preview\'s token"}'))
+            return
+        route = parts.path.removeprefix("/__cp/xapi/").strip("/")
+        self._reply(self.server.state.store.handle(method, route, parts.query, body))
+
+    def _json(self, data: Any) -> None:
+        self._reply(Reply(200, json.dumps(data).encode()))
+
+    def _file(self, root: Path, relative: str) -> None:
+        base = root.resolve()
+        target = (base / relative).resolve()
+        if base not in target.parents or not target.is_file():
+            self._reply(Reply(404, b"not found", "text/plain"))
+            return
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind in {"application/javascript", "text/javascript"}:
+            kind += "; charset=utf-8"
+        self._reply(Reply(200, target.read_bytes(), kind))
+
+    def _content(self, rest: str) -> None:
+        number, _, relative = rest.partition("/")
+        folder = self.server.state.builder.workdir / f"build-{number}"
+        if not number.isdigit() or not folder.is_dir():
+            self._reply(Reply(404, b"this build is gone; reload the preview", "text/plain"))
+            return
+        self._file(folder, relative)
+
+    def _events(self, seen: int) -> None:
+        events = self.server.state.events
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        try:
+            while not events.closed:
+                fresh = events.after(seen, HEARTBEAT_SECONDS)
+                if not fresh:
+                    self.wfile.write(b": still here\n\n")
+                for event in fresh:
+                    payload = json.dumps(event["data"])
+                    self.wfile.write(
+                        f"id: {event['id']}\nevent: {event['kind']}\ndata: {payload}\n\n".encode()
+                    )
+                    seen = event["id"]
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, port: int, state: PreviewState) -> None:
+        # Loopback only: the preview holds an author's drafts and a learner's data.
+        super().__init__(("127.0.0.1", port), _Handler)
+        self.state = state
+        self.host = "127.0.0.1"
+        self.port = int(self.server_address[1])
+
+    @property
+    def origin(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+
+class PreviewServer:
+    """``start()``, then ``url``; ``stop()`` ends every connection and thread."""
+
+    def __init__(self, state: PreviewState, port: int = 0) -> None:
+        self.state = state
+        self._server = _Server(port, state)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return self._server.origin + "/"
+
+    @property
+    def address(self) -> tuple[str, int]:
+        return self._server.host, self._server.port
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.state.events.close()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
