@@ -190,7 +190,13 @@ class Store:
                 self.states[key] = body
                 return Reply(204)
             if method == "POST":
-                merged = {**json.loads(self.states.get(key, b"{}")), **json.loads(body or b"{}")}
+                try:
+                    merged = {
+                        **json.loads(self.states.get(key, b"{}")),
+                        **json.loads(body or b"{}"),
+                    }
+                except (ValueError, TypeError):
+                    return Reply(400, b'{"error": "a merged state document is a JSON object"}')
                 self.states[key] = json.dumps(merged).encode()
                 return Reply(204)
             if method == "DELETE":
