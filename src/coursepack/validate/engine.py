@@ -44,6 +44,12 @@ FINDINGS_PER_RULE = 100
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]")
 
 
+# A reference needs URL parsing only with one of these; a path needs normalising only
+# with an empty, '.' or '..' segment (or a trailing '/').
+_URL_MARKS = re.compile(r"[:?#%]")
+_NOT_NORMAL = re.compile(r"(?:^|/)\.{1,2}(?:/|$)|//|/$|^$")
+
+
 def printable(text: str) -> str:
     """Text from a package (entry names, values) made safe for a terminal, JSON and
     XML reports: valid UTF-8, no ANSI escapes, control characters shown as \\xNN."""
@@ -157,14 +163,15 @@ class Context:
         """Check a reference inside the package (Z7); return the entry name if it exists."""
         # Most references are plain relative paths: no URL parsing for those (10,000
         # file entries in a manifest).
-        if href.startswith("//") or any(mark in href for mark in ":?#%"):
+        if href.startswith("//") or _URL_MARKS.search(href):
             parts = split_url(href)
             if parts.scheme or parts.netloc:
                 return None
             path = unquote(parts.path)
         else:
             path = href
-        target = posixpath.normpath(posixpath.join(base, path))
+        joined = posixpath.join(base, path) if base else path
+        target = posixpath.normpath(joined) if _NOT_NORMAL.search(joined) else joined
         if target.startswith("../") or target == "..":
             self.add(code, f"'{href}' points outside the package", member, line)
             return None
@@ -332,6 +339,7 @@ def _is_folder(ordered: list[str], name: str) -> bool:
 
 
 NAME_LIMIT = 1024  # characters; no LMS or file system takes longer paths
+_DRIVE = re.compile(r"[A-Za-z]:")
 
 
 def unsafe_name(name: str) -> str | None:
@@ -345,9 +353,9 @@ def unsafe_name(name: str) -> str | None:
         return "uses '\\' (ZIP names use '/')"
     if name.startswith("/"):
         return "is an absolute path"
-    if re.match(r"^[A-Za-z]:", name):
+    if _DRIVE.match(name):
         return "starts with a drive letter"
-    if ".." in name.split("/"):  # a plain split: 10,000 PurePosixPath objects cost more
+    if ".." in name and ".." in name.split("/"):  # 10,000 PurePosixPath objects cost more
         return "climbs out of the package with '..'"
     return None
 
