@@ -92,14 +92,18 @@ def _assemble_schemas() -> None:
     if (CMI5_XSD_SOURCE / "CourseStructure.xsd").is_file():
         sources["cmi5"] = CMI5_XSD_SOURCE
     for name, source in sources.items():
+        # A new link renamed over the old one: never a moment without it.
         link = XSD_DIR / name
-        if link.is_symlink() or link.exists():
-            link.unlink()
-        link.symlink_to(source, target_is_directory=True)
+        fresh = XSD_DIR / f".{name}.{os.getpid()}"
+        fresh.unlink(missing_ok=True)
+        fresh.symlink_to(source, target_is_directory=True)
+        os.replace(fresh, link)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    _assemble_schemas()
+    # With pytest-xdist, the controller assembles the schemas before its workers start.
+    if not hasattr(config, "workerinput"):
+        _assemble_schemas()
 
 
 def missing_schema(kind: str) -> str | None:

@@ -36,6 +36,12 @@ JUNK = re.compile(
 # RFC 3986 pchar plus '/': legal in an href as written (Captivate's 'name@2x.png').
 # Space, '#', '?', '%', '\\', control and non-ASCII characters must be escaped (Z10).
 SAFE_NAME = re.compile(r"^[A-Za-z0-9._\-/@:~!$&'()*+,;=]+$")
+# A name no name rule (Z4, Z8, Z10, Z11) can object to: ASCII URL characters, no '\\',
+# no ':' (drive letters), no '..', not starting with '/', at most NAME_LIMIT long.
+PLAIN_NAME = re.compile(
+    r"(?!.*\.\.)[A-Za-z0-9._\-@~!$&'()*+,;=][A-Za-z0-9._\-/@~!$&'()*+,;=]{0,1023}"
+)
+JUNK_OR_ZIP = re.compile(JUNK.pattern + r"|\.zip$", re.I)
 BOMB_RATIO = 100
 BOMB_TOTAL = 2 * 1024**3
 FINDINGS_PER_RULE = 100
@@ -264,8 +270,9 @@ def check_container(ctx: Context) -> None:
     for entry in entries:
         name = entry.name
         total += entry.size
-        problem = unsafe_name(name)
-        if problem:
+        # Most names pass every name rule; one regex says so (10,000 entries).
+        plain = PLAIN_NAME.fullmatch(name) is not None and not JUNK_OR_ZIP.search(name)
+        if not plain and (problem := unsafe_name(name)):
             ctx.add("Z4", f"'{name}': {problem}", name)
             continue
         if entry.encrypted:
@@ -276,17 +283,8 @@ def check_container(ctx: Context) -> None:
         kind = entry.mode & 0o170000
         if kind and kind not in (0o100000, 0o040000):
             ctx.add("Z9", f"'{name}' is a symbolic link or special file", name)
-        if not entry.utf8_flag and not name.isascii():
-            ctx.add("Z8", f"'{name}' has a non-ASCII name without the UTF-8 flag", name)
-        if JUNK.search(name):
-            ctx.add("Z11", f"'{name}' is junk", name)
-        elif name.lower().endswith(".zip"):
-            ctx.add(
-                "Z11", f"'{name}' is a zip inside the package (was the package zipped twice?)", name
-            )
-        if not entry.is_dir and not SAFE_NAME.match(name) and reported_names < 20:
-            reported_names += 1
-            ctx.add("Z10", f"'{name}' has characters that must be escaped in URLs", name)
+        if not plain:
+            reported_names += _name_findings(ctx, entry, reported_names)
         if (
             entry.compressed
             and entry.size / entry.compressed > BOMB_RATIO
@@ -330,6 +328,23 @@ def check_svg_scripts(ctx: Context, entries: list[Entry]) -> None:
             continue
         if SVG_SCRIPT.search(data):
             ctx.add("Z13", f"'{entry.name}' contains script", entry.name)
+
+
+def _name_findings(ctx: Context, entry: Entry, reported: int) -> int:
+    """Z8, Z11 and Z10 for one name; how many Z10 it reported (at most 20 in all)."""
+    name = entry.name
+    if not entry.utf8_flag and not name.isascii():
+        ctx.add("Z8", f"'{name}' has a non-ASCII name without the UTF-8 flag", name)
+    if JUNK.search(name):
+        ctx.add("Z11", f"'{name}' is junk", name)
+    elif name.lower().endswith(".zip"):
+        ctx.add(
+            "Z11", f"'{name}' is a zip inside the package (was the package zipped twice?)", name
+        )
+    if not entry.is_dir and not SAFE_NAME.match(name) and reported < 20:
+        ctx.add("Z10", f"'{name}' has characters that must be escaped in URLs", name)
+        return 1
+    return 0
 
 
 def _is_folder(ordered: list[str], name: str) -> bool:

@@ -90,10 +90,14 @@ def check_moodle_names(ctx: Context, name: str, root: etree._Element) -> None:
             _line(root),
         )
     seen: set[tuple[str, str]] = set()
+    # The namespace read off the Clark-notation tag, once per tag: a QName object per
+    # element was the validator's cost on a manifest listing 10,000 files.
+    namespaces: dict[str, str] = {}
     for element in root.iter(etree.Element):
-        # The namespace read off the Clark-notation tag: a QName object per element
-        # was the validator's cost on a manifest listing 10,000 files.
-        namespace = _namespace(element.tag)
+        tag = element.tag
+        namespace = namespaces.get(tag)
+        if namespace is None:
+            namespace = namespaces[tag] = _namespace(tag)
         expected = PREFIXES.get(namespace)
         if (
             expected
