@@ -492,8 +492,9 @@ def preview_process(
             process.wait()
 
 
-def test_the_preview_command_serves_until_ctrl_c_and_leaves_nothing_behind(
-    preview_process: tuple[subprocess.Popen[str], str, Path],
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_the_preview_command_serves_until_stopped_and_leaves_nothing_behind(
+    stop: signal.Signals, preview_process: tuple[subprocess.Popen[str], str, Path]
 ) -> None:
     process, line, temp = preview_process
     assert line.startswith("coursepack preview: http://127.0.0.1:")
@@ -501,7 +502,7 @@ def test_the_preview_command_serves_until_ctrl_c_and_leaves_nothing_behind(
     with urllib.request.urlopen(url, timeout=5) as reply:
         assert b"coursepack preview" in reply.read()
     assert any(temp.iterdir())
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop)
     out, err = process.communicate(timeout=20)
     assert process.returncode == 0, err
     assert "coursepack preview: stopped" in out

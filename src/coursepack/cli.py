@@ -170,6 +170,10 @@ def build(
         typer.echo(f"{_shown(package.path)}  ({package.files} files, {package.size:,} bytes)")
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 class _PreviewFormat(StrEnum):
     scorm12 = "scorm12"
     scorm2004 = "scorm2004"
@@ -191,7 +195,13 @@ def preview(
         typer.Option("--lang", metavar="LANG", help="A translation to preview.  [default: source]"),
     ] = "",
     port: Annotated[
-        int, typer.Option("--port", metavar="N", help="Port on 127.0.0.1.  [default: a free one]")
+        int,
+        typer.Option(
+            "--port",
+            metavar="N",
+            help="Port on 127.0.0.1.  [default: a free one]",
+            show_default=False,
+        ),
     ] = 0,
     open_browser: Annotated[
         bool, typer.Option("--open/--no-open", help="Open the preview in the web browser.")
@@ -208,12 +218,15 @@ def preview(
 ) -> None:
     """Play the course in a local LMS with an inspector; rebuild and reload on every change."""
     import os
+    import signal
     import threading
     import webbrowser
 
     from coursepack.preview.app import Preview
     from coursepack.preview.lrs import forward_from_env
 
+    # A service manager or `timeout` stops it with SIGTERM: clean up as for Ctrl-C.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         forward = forward_from_env(lrs, dict(os.environ)) if lrs else None
         session = Preview(course_dir, fmt.value, language=lang or None, port=port, forward=forward)
