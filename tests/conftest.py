@@ -97,7 +97,7 @@ def _assemble_schemas() -> None:
         fresh = XSD_DIR / f".{name}.{os.getpid()}"
         fresh.unlink(missing_ok=True)
         fresh.symlink_to(source, target_is_directory=True)
-        os.replace(fresh, link)
+        fresh.replace(link)
 
 
 def pytest_configure(config: pytest.Config) -> None:
