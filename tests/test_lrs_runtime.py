@@ -5,9 +5,8 @@ URL; every statement goes to the LRS, and the assertions read what the LRS store
 from __future__ import annotations
 
 import json
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from tests.harness.learner import (
 from tests.harness.lms import Lms
 from tests.harness.lrs import Lrs
 from tests.harness.session import unpack
+from tests.harness.wait import wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -89,16 +89,6 @@ def open_page(
     page.goto(url)
     page.wait_for_selector("body[data-cp-ready]")
     return page, page.main_frame, errors
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = 20.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError("timed out waiting for the LRS")
 
 
 def verbs(statements: list[dict[str, Any]]) -> list[str]:

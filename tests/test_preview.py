@@ -14,11 +14,9 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Frame, Page
@@ -34,22 +32,13 @@ from tests.harness.lms import Lms
 from tests.harness.lrs import Lrs, free_port
 from tests.harness.moodle import _flatten
 from tests.harness.session import open_session
+from tests.harness.wait import wait_for
 
 pytestmark = pytest.mark.browser
 READY = (
     "() => { const d = document.getElementById('content').contentDocument;"
     " return !!(d && d.body && d.body.hasAttribute('data-cp-ready')); }"
 )
-
-
-def wait_until(predicate: Callable[[], Any], timeout: float = 30.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out")
 
 
 def open_preview(browser: Browser, preview: Preview) -> tuple[Page, Frame]:
@@ -268,7 +257,7 @@ def test_an_edit_appears_without_losing_the_learners_place(
         lesson = course_copy / "lessons" / "two.md"
         lesson.write_text(lesson.read_text() + "\nUn paragraphe ajouté en direct.\n")
         wait_for_content(page, "Un paragraphe ajouté en direct.")
-        wait_until(lambda: shown_step(frame) == "two")
+        wait_for(lambda: shown_step(frame) == "two")
         launches = page.evaluate("() => previewLog.filter(e => e.type === 'launch').length")
         assert launches == 2
         assert page.evaluate("() => API_1484_11.GetValue('cmi.entry')") == "resume"
@@ -331,7 +320,7 @@ def test_a_failed_commit_shows_the_runtimes_notice_and_the_retry_stores_it(
         )
         assert page.locator("#log li.error", has_text='Commit("") → "false"').count() >= 1
         assert page.locator("#log li.error", has_text="LMS refused commit").count() == 1
-        wait_until(
+        wait_for(
             lambda: (
                 preview.state.learner
                 and preview.state.learner.current.values.get("cmi.location") == "one"
@@ -352,7 +341,7 @@ def test_closing_the_page_sends_a_beacon_and_relaunch_resumes(
         )
         learner = preview.state.learner
         assert learner is not None
-        wait_until(lambda: learner.current.values.get("cmi.exit") == "suspend")
+        wait_for(lambda: learner.current.values.get("cmi.exit") == "suspend")
         assert learner.current.values["cmi.location"] == "two"
         assert page.evaluate("() => previewLog.some(e => e.type === 'closed')")
         page.click("#relaunch")
@@ -415,7 +404,7 @@ def test_cmi5_statements_show_in_the_inspector_and_an_lrs_outage_is_survived(
     with Preview(course_copy, "cmi5", watching=False) as preview:
         page, frame = open_preview(chromium, preview)
         verbs = lambda: [s["verb"]["id"].rsplit("/", 1)[-1] for s in preview.state.store.statements]  # noqa: E731
-        wait_until(lambda: "initialized" in verbs())
+        wait_for(lambda: "initialized" in verbs())
         assert verbs()[0] == "launched"
         page.wait_for_function(
             "() => [...document.querySelectorAll('#log li')].some(li => li.textContent.includes('HTTP 200  initialized'))"
@@ -433,7 +422,7 @@ def test_cmi5_statements_show_in_the_inspector_and_an_lrs_outage_is_survived(
         assert len(preview.state.store.statements) == before
         assert page.locator("#log li.error", has_text="HTTP 503").count() >= 1
         page.click("#lrs-down")
-        wait_until(lambda: verbs().count("experienced") >= 2, timeout=40)
+        wait_for(lambda: verbs().count("experienced") >= 2, timeout=40)
         page.close()
 
 
@@ -451,7 +440,7 @@ def test_lrs_forwarding_reaches_a_real_lrs_without_the_credentials_in_the_page(
             page.goto(preview.url)
             page.wait_for_function(READY, timeout=30000)
             registration = preview.state.registration
-            stored = wait_until(lambda: lrs.statements(registration))
+            stored = wait_for(lambda: lrs.statements(registration))
             assert stored[0]["actor"]["mbox"] == "mailto:learner@example.org"
             assert forward.authorization not in set(authorizations)
             assert f"Basic {PAGE_TOKEN}" in set(authorizations)
