@@ -496,3 +496,20 @@ def test_the_preview_command_serves_until_stopped_and_leaves_nothing_behind(
     assert process.returncode == 0, err
     assert "coursepack preview: stopped" in out
     assert not any(temp.iterdir())
+
+
+# --------------------------------------------------------------- accessibility
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_preview_page_passes_axe(scheme: str, chromium: Browser, course_copy: Path) -> None:
+    from tests.test_accessibility import AXE, violations
+
+    with Preview(course_copy, "scorm2004", watching=False) as preview:
+        page, _ = open_preview(chromium, preview)
+        page.emulate_media(color_scheme="dark" if scheme == "dark" else "light")
+        page.evaluate("() => API_1484_11.SetValue('cmi.score.scaled', '7')")  # an error row
+        page.click("#inspector summary")
+        page.add_script_tag(content=AXE.read_text("utf-8"))
+        assert violations(page) == []
+        page.close()
