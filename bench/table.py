@@ -269,15 +269,20 @@ def incremental_row(course: Path, out: Path, runs: int) -> Row:
     """A clean build, then one lesson edited and the course built again."""
     from coursepack.build import build
 
-    clean = best_of(
-        runs, lambda: (shutil.rmtree(out, ignore_errors=True), build(course, FORMATS, out))
-    )
+    cache = out.parent / f"{out.name}-cache"
+
+    def clean_build() -> None:
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        build(course, FORMATS, out, cache_dir=cache)
+
+    clean = best_of(runs, clean_build)
     lesson = sorted((course / "lessons").glob("*.md"))[0]
     text = lesson.read_text("utf-8")
 
     def edit_and_build() -> None:
         lesson.write_text(text + f"\nÉdité à {time.perf_counter_ns()}.\n", "utf-8")
-        build(course, FORMATS, out)
+        build(course, FORMATS, out, cache_dir=cache)
 
     again = best_of(runs, edit_and_build)
     lesson.write_text(text, "utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,6 +102,8 @@ def _assemble_schemas() -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # `coursepack build` run by the tests keeps its build cache here, not in ~/.cache.
+    os.environ.setdefault("COURSEPACK_CACHE_DIR", tempfile.mkdtemp(prefix="coursepack-test-cache-"))
     # With pytest-xdist, the controller assembles the schemas before its workers start.
     if not hasattr(config, "workerinput"):
         _assemble_schemas()

@@ -22,6 +22,7 @@ from coursepack.loader import load_course
 from coursepack.model import Course
 from coursepack.packaging import commit, discard, stage, write_package
 from coursepack.render import RenderedCourse, check_lessons, render_course
+from coursepack.render_cache import RenderCache, open_cache
 from coursepack.state import worst_case_size
 from coursepack.targets import Target, get_target
 
@@ -41,6 +42,8 @@ class BuiltPackage:
 class BuildResult:
     packages: tuple[BuiltPackage, ...]
     diagnostics: tuple[Diagnostic, ...]
+    reused: int = 0  # lesson renderings taken from the build cache
+    rendered: int = 0  # lesson renderings made afresh (counted only with a cache)
 
 
 def package_name(course: Course, fmt: str, language: str | None = None) -> str:
@@ -62,7 +65,7 @@ def languages_for(course: Course, requested: Sequence[str] | None) -> list[str |
 
 
 def localise(
-    rendered: RenderedCourse, language: str
+    rendered: RenderedCourse, language: str, cache: RenderCache | None = None
 ) -> tuple[RenderedCourse | None, list[Diagnostic]]:
     """The course rendered in another language, from locale/<language>.po or .xlf."""
     from coursepack.i18n.apply import translate, translation_path
@@ -83,11 +86,13 @@ def localise(
     translated = translate(course, language)
     if has_errors(translated.diagnostics):
         return None, translated.diagnostics
-    localised, found = render_course(translated.course, translated.ui, localised=True)
+    localised, found = render_course(translated.course, translated.ui, localised=True, cache=cache)
     return localised, [*translated.diagnostics, *found]
 
 
-def prepare(course_dir: Path) -> tuple[RenderedCourse | None, list[Diagnostic]]:
+def prepare(
+    course_dir: Path, cache: RenderCache | None = None
+) -> tuple[RenderedCourse | None, list[Diagnostic]]:
     """Load, check and render; the rendered course is ``None`` if anything failed."""
     loaded = load_course(course_dir)
     diagnostics = list(loaded.diagnostics)
@@ -95,7 +100,7 @@ def prepare(course_dir: Path) -> tuple[RenderedCourse | None, list[Diagnostic]]:
     diagnostics.extend(check_links(course_dir))
     rendered = None
     if loaded.course is not None and not has_errors(diagnostics):
-        rendered, found = render_course(loaded.course)
+        rendered, found = render_course(loaded.course, cache=cache)
         diagnostics.extend(found)
     else:
         diagnostics.extend(check_lessons(course_dir, loaded.lessons))
@@ -147,21 +152,24 @@ def build(
     strict: bool = False,
     progress: Progress | None = None,
     languages: Sequence[str] | None = None,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
+    """``cache_dir``: where lessons rendered by an earlier build are kept (none if ``None``)."""
     report = progress or (lambda _message: None)
     course_root = course_dir.resolve()
     out = out_dir.resolve()
     if out == course_root or course_root in out.parents:
         raise UsageError("the output folder must not be inside the course folder")
     report("loading and checking the course")
-    rendered, diagnostics = prepare(course_dir)
+    cache = open_cache(cache_dir, course_root) if cache_dir is not None else None
+    rendered, diagnostics = prepare(course_dir, cache)
     if rendered is None or has_errors(diagnostics, strict=strict):
         raise CourseError(diagnostics)
     diagnostics = list(diagnostics)
     variants: list[tuple[str | None, RenderedCourse]] = []
     for language in languages_for(rendered.course, languages):
         report(f"rendering {language or rendered.course.config.language}")
-        localised, found = localise(rendered, language) if language else (rendered, [])
+        localised, found = localise(rendered, language, cache) if language else (rendered, [])
         diagnostics.extend(found)
         if localised is not None:
             variants.append((language, localised))
@@ -180,7 +188,15 @@ def build(
     for job in jobs:
         report(f"packaging {job.target.LABEL} {job.language or ''}".strip())
     built = _package_all(jobs, when)
-    return BuildResult(packages=tuple(built), diagnostics=tuple(sorted_unique(diagnostics)))
+    if cache is None:
+        return BuildResult(packages=tuple(built), diagnostics=tuple(sorted_unique(diagnostics)))
+    cache.save()
+    return BuildResult(
+        packages=tuple(built),
+        diagnostics=tuple(sorted_unique(diagnostics)),
+        reused=cache.hits,
+        rendered=cache.misses,
+    )
 
 
 @dataclass(frozen=True)

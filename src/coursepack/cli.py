@@ -151,9 +151,20 @@ def build(
             "[default: the course's own language]",
         ),
     ] = "",
+    cache: Annotated[
+        bool,
+        typer.Option(
+            "--cache/--no-cache",
+            help="Reuse lessons rendered by the last build (kept in $COURSEPACK_CACHE_DIR, "
+            "else $XDG_CACHE_HOME/coursepack or ~/.cache/coursepack).",
+        ),
+    ] = True,
 ) -> None:
     """Build packages of a course into the output folder."""
+    import os
+
     from coursepack.build import build as run_build
+    from coursepack.render_cache import default_folder
     from coursepack.targets import parse_formats
 
     try:
@@ -161,8 +172,9 @@ def build(
         with _progress() as report:
             languages = [part.strip() for part in lang.split(",") if part.strip()] or None
             result = run_build(
-                course_dir, chosen, out, strict=strict, progress=report, languages=languages
-            )
+                course_dir, chosen, out, strict=strict, progress=report, languages=languages,
+                cache_dir=default_folder(os.environ) if cache else None,
+            )  # fmt: skip
     except CoursepackError as exc:
         _fail(exc)
     _print_diagnostics(result.diagnostics)

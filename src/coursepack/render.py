@@ -43,6 +43,7 @@ from coursepack.model import (
     interaction_id,
 )
 from coursepack.paths import exists_exact, is_inside
+from coursepack.render_cache import CachedRender, RenderCache, disabled
 from coursepack.state import NUMERIC_MAX_LENGTH
 from coursepack.theme import Theme, resolve_theme
 from coursepack.ui import direction, strings_for
@@ -242,6 +243,8 @@ class _Renderer:
     generated: dict[str, bytes] = field(default_factory=dict)  # resized images
     terms: tuple[Term, ...] = ()  # glossary terms, linked from their first use in lessons
     parsers: dict[tuple[bool, bool, bool], MarkdownIt] = field(default_factory=dict)
+    cache: RenderCache = field(default_factory=disabled)
+    context_key: str = ""
 
     def parser(self, allow_html: bool, lesson: bool, *, inline: bool = False) -> MarkdownIt:
         """One Markdown parser per configuration for the whole build (building one
@@ -268,27 +271,44 @@ class _Renderer:
         translations: Mapping[str, str] | None = None,
         anchor_prefix: str | None = None,
     ) -> Markup:
-        rendered, found = render_markdown(
-            text,
-            course_root=self.course_root,
-            file=file,
-            first_line=line,
-            allow_html=allow_html,
-            lesson_anchors=self.anchors,
-            table_label=self.table_label,
-            translations=translations,
-            language=self.language,
-            strings=self.strings,
-            page_language=self.page_language,
-            anchor_prefix=anchor_prefix,
-            partial=self.partial,
-            terms=self.terms if anchor_prefix else (),
-            parser=self.parser(allow_html, bool(anchor_prefix)),
-        )
-        self.diagnostics.extend(found)
-        self.assets.update(rendered.assets)
-        self.generated.update(rendered.generated)
-        return Markup(rendered.html)
+        if not self.context_key:
+            # What every lesson of this rendering shares, digested once.
+            self.context_key = self.cache.key(
+                self.language, sorted(self.strings.items()), self.page_language,
+                self.table_label, [repr(t) for t in self.terms],
+                sorted((str(k), v) for k, v in self.anchors.items()),
+            )  # fmt: skip
+        key = self.cache.key(
+            self.context_key, text, str(file), line, allow_html,
+            sorted((translations or {}).items()), anchor_prefix,
+        )  # fmt: skip
+        cached = self.cache.get(key)
+        if cached is None:
+            rendered, found = render_markdown(
+                text,
+                course_root=self.course_root,
+                file=file,
+                first_line=line,
+                allow_html=allow_html,
+                lesson_anchors=self.anchors,
+                table_label=self.table_label,
+                translations=translations,
+                language=self.language,
+                strings=self.strings,
+                page_language=self.page_language,
+                anchor_prefix=anchor_prefix,
+                partial=self.partial,
+                terms=self.terms if anchor_prefix else (),
+                parser=self.parser(allow_html, bool(anchor_prefix)),
+            )
+            cached = CachedRender(
+                rendered.html, rendered.assets, dict(rendered.generated), tuple(found)
+            )
+            self.cache.put(key, cached)
+        self.diagnostics.extend(cached.diagnostics)
+        self.assets.update(cached.assets)
+        self.generated.update(cached.generated)
+        return Markup(cached.html)
 
     def inline(self, text: str | None, where: Location | None) -> Markup | None:
         if text is None:
@@ -505,11 +525,15 @@ def branding(course: Course, theme: Theme) -> tuple[dict[str, bytes], str | None
 
 
 def render_course(
-    course: Course, ui: Mapping[str, str] | None = None, *, localised: bool = False
+    course: Course,
+    ui: Mapping[str, str] | None = None,
+    *,
+    localised: bool = False,
+    cache: RenderCache | None = None,
 ) -> tuple[RenderedCourse, list[Diagnostic]]:
     """``ui`` holds translated interface strings (a translation file's ui.* units);
     ``localised`` says the course is a translation, whose media may be overridden
-    under locale/<language>/."""
+    under locale/<language>/; lessons rendered by an earlier build come from ``cache``."""
     theme = resolve_theme(course.root, course.config.theme)
     anchors = {lesson.path.resolve(): lesson.id for lesson in course.lessons()}
     strings = strings_for(course.config.language, ui)
@@ -524,6 +548,8 @@ def render_course(
         course.config.language,
         theme.render_partial,
     )
+    if cache is not None:
+        renderer.cache = cache
     if course.config.glossary:
         renderer.terms = tuple(
             term

@@ -52,7 +52,9 @@ class Builder:
         out = self.workdir / "out"
         shutil.rmtree(out, ignore_errors=True)
         languages = [self.language] if self.language else None
-        result = build(self.course_dir, [self.fmt], out, languages=languages)
+        result = build(
+            self.course_dir, [self.fmt], out, languages=languages, cache_dir=self.workdir / "cache"
+        )
         folder = self.workdir / f"build-{self.count}"
         with zipfile.ZipFile(result.packages[0].path) as archive:
             archive.extractall(folder)
