@@ -261,6 +261,30 @@ class _Renderer:
             )  # fmt: skip
         return self.parsers[key]
 
+    def _cache_key(
+        self,
+        text: str,
+        file: Path,
+        line: int,
+        allow_html: bool,
+        translations: Mapping[str, str] | None,
+        anchor_prefix: str | None,
+    ) -> str:
+        """The build cache's key of one block ("" without a cache)."""
+        if not self.cache.enabled:
+            return ""
+        if not self.context_key:
+            # What every lesson of this rendering shares, digested once.
+            self.context_key = self.cache.key(
+                self.language, sorted(self.strings.items()), self.page_language,
+                self.table_label, [repr(t) for t in self.terms],
+                sorted((str(k), v) for k, v in self.anchors.items()),
+            )  # fmt: skip
+        return self.cache.key(
+            self.context_key, text, str(file), line, allow_html,
+            sorted((translations or {}).items()), anchor_prefix,
+        )  # fmt: skip
+
     def block(
         self,
         text: str,
@@ -271,18 +295,8 @@ class _Renderer:
         translations: Mapping[str, str] | None = None,
         anchor_prefix: str | None = None,
     ) -> Markup:
-        if not self.context_key:
-            # What every lesson of this rendering shares, digested once.
-            self.context_key = self.cache.key(
-                self.language, sorted(self.strings.items()), self.page_language,
-                self.table_label, [repr(t) for t in self.terms],
-                sorted((str(k), v) for k, v in self.anchors.items()),
-            )  # fmt: skip
-        key = self.cache.key(
-            self.context_key, text, str(file), line, allow_html,
-            sorted((translations or {}).items()), anchor_prefix,
-        )  # fmt: skip
-        cached = self.cache.get(key)
+        key = self._cache_key(text, file, line, allow_html, translations, anchor_prefix)
+        cached = self.cache.get(key) if key else None
         if cached is None:
             rendered, found = render_markdown(
                 text,
@@ -304,7 +318,8 @@ class _Renderer:
             cached = CachedRender(
                 rendered.html, rendered.assets, dict(rendered.generated), tuple(found)
             )
-            self.cache.put(key, cached)
+            if key:
+                self.cache.put(key, cached)
         self.diagnostics.extend(cached.diagnostics)
         self.assets.update(cached.assets)
         self.generated.update(cached.generated)

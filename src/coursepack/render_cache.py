@@ -52,9 +52,11 @@ class RenderCache:
     hits: int = 0
     misses: int = 0
 
+    @property
+    def enabled(self) -> bool:
+        return self.file is not None
+
     def key(self, *parts: object) -> str:
-        if self.file is None:
-            return ""
         digest = hashlib.sha256(self.salt.encode())
         digest.update(json.dumps(parts, sort_keys=True, default=str).encode())
         return digest.hexdigest()
