@@ -513,3 +513,13 @@ def test_the_preview_page_passes_axe(scheme: str, chromium: Browser, course_copy
         page.add_script_tag(content=AXE.read_text("utf-8"))
         assert violations(page) == []
         page.close()
+
+
+def test_the_open_edx_profile_answers_like_the_xblock(chromium: Browser, course_copy: Path) -> None:
+    with Preview(course_copy, "scorm2004", watching=False, lms="openedx") as preview:
+        page, _ = open_preview(chromium, preview)
+        assert page.evaluate("() => API_1484_11.GetValue('cmi.entry')") == ""
+        assert page.evaluate("() => API_1484_11.SetValue('cmi.score.scaled', '7')") == "true"
+        assert page.evaluate("() => API_1484_11.GetLastError()") == "0"
+        assert "Open edX" in page.inner_text("#format")
+        page.close()

@@ -186,6 +186,11 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+class _PreviewLms(StrEnum):
+    moodle = "moodle"
+    openedx = "openedx"
+
+
 class _PreviewFormat(StrEnum):
     scorm12 = "scorm12"
     scorm2004 = "scorm2004"
@@ -218,6 +223,14 @@ def preview(
     open_browser: Annotated[
         bool, typer.Option("--open/--no-open", help="Open the preview in the web browser.")
     ] = True,
+    lms: Annotated[
+        _PreviewLms,
+        typer.Option(
+            "--lms",
+            help="Whose SCORM player to play: Moodle's (strict formats, attempts) or Open "
+            "edX's XBlock (no entry, no error codes).",
+        ),
+    ] = _PreviewLms.moodle,
     lrs: Annotated[
         str,
         typer.Option(
@@ -241,7 +254,10 @@ def preview(
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         forward = forward_from_env(lrs, dict(os.environ)) if lrs else None
-        session = Preview(course_dir, fmt.value, language=lang or None, port=port, forward=forward)
+        session = Preview(
+            course_dir, fmt.value, language=lang or None, port=port, forward=forward,
+            lms=lms.value,
+        )  # fmt: skip
         with session:
             for line in session.state.broken:
                 typer.echo(line, err=True)

@@ -17,6 +17,7 @@ from coursepack.preview.server import PreviewServer, PreviewState
 from coursepack.preview.watch import watch
 
 FORMATS = ("scorm12", "scorm2004", "xapi", "cmi5")
+LMS_PROFILES = ("moodle", "openedx")
 
 
 class Preview:
@@ -29,9 +30,12 @@ class Preview:
         port: int = 0,
         forward: Forward | None = None,
         watching: bool = True,
+        lms: str = "moodle",
     ) -> None:
         from coursepack.errors import UsageError
 
+        if lms not in LMS_PROFILES:
+            raise UsageError(f"--lms must be one of {', '.join(LMS_PROFILES)} (got {lms!r})")
         if fmt not in FORMATS:
             raise UsageError(f"--format must be one of {', '.join(FORMATS)} (got {fmt!r})")
         if not (course_dir / "course.yml").is_file():
@@ -42,6 +46,7 @@ class Preview:
         self.port = port
         self.forward = forward
         self.watching = watching
+        self.lms = lms
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
@@ -60,7 +65,7 @@ class Preview:
     def __enter__(self) -> Preview:
         self._tmp = tempfile.TemporaryDirectory(prefix="coursepack-preview-")
         builder = Builder(self.course_dir, self.fmt, self.language, Path(self._tmp.name))
-        state = PreviewState(builder, Store(forward=self.forward), self.course_dir)
+        state = PreviewState(builder, Store(forward=self.forward), self.course_dir, self.lms)
         try:
             self.server = PreviewServer(state, self.port)
         except OSError:

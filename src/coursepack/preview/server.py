@@ -59,7 +59,9 @@ class Events:
 class PreviewState:
     """Everything the preview's LMS knows: the builds, the learner, the LRS."""
 
-    def __init__(self, builder: Builder, store: Store, relative_to: Path) -> None:
+    def __init__(
+        self, builder: Builder, store: Store, relative_to: Path, lms: str = "moodle"
+    ) -> None:
         self.builder = builder
         self.fmt = builder.fmt
         self.store = store
@@ -68,7 +70,12 @@ class PreviewState:
         self.current: Build | None = None
         self.broken: list[str] = []
         self.provided = Provided()
-        self.learner = Learner(self.fmt, self.provided) if self.fmt.startswith("scorm") else None
+        # "moodle", or "openedx": Open edX's SCORM XBlock (profile "lenient" of lms.js).
+        self.lms = lms
+        profile = "lenient" if lms == "openedx" else "moodle"
+        self.learner = (
+            Learner(self.fmt, self.provided, profile) if self.fmt.startswith("scorm") else None
+        )
         self.fail_commits = 0
         self.registration = str(uuid.uuid4())
         self.session_number = 0
@@ -126,6 +133,7 @@ class PreviewState:
             "events": events,
         }
         if self.learner is not None:
+            reply["profile"] = self.learner.profile
             reply["initial"] = self.learner.initial()
             reply["attempt"] = len(self.learner.attempts) or 1
             reply["launch"] = base

@@ -173,7 +173,7 @@
     return request("GET", "/__cp/session").then(function (reply) {
       var s = reply.data;
       current.format = s.format;
-      document.getElementById("format").textContent = s.format;
+      document.getElementById("format").textContent = s.format + (s.profile === "lenient" ? " · Open edX" : "");
       document.getElementById("log-title").textContent = isScorm() ? "Calls" : "Statements";
       Array.prototype.forEach.call(document.querySelectorAll("[data-scorm]"), function (b) { b.hidden = !isScorm(); });
       Array.prototype.forEach.call(document.querySelectorAll("[data-lrs]"), function (b) { b.hidden = isScorm(); });
@@ -183,7 +183,7 @@
       current.session = s;
       if (isScorm()) {
         current.lms = window.CoursepackLms.install({
-          standard: s.format, profile: "moodle", initial: s.initial, commitUrl: "/__cp/commit", onCall: onCall
+          standard: s.format, profile: s.profile, initial: s.initial, commitUrl: "/__cp/commit", onCall: onCall
         });
       }
       fillProvided(s.provided);
