@@ -523,3 +523,24 @@ def test_the_open_edx_profile_answers_like_the_xblock(chromium: Browser, course_
         assert page.evaluate("() => API_1484_11.GetLastError()") == "0"
         assert "Open edX" in page.inner_text("#format")
         page.close()
+
+
+def test_files_are_served_in_byte_ranges_for_seeking_in_media(course_copy: Path) -> None:
+    with Preview(course_copy, "scorm12", watching=False) as preview:
+        url = preview.url + "content/1/index.html"
+        expected = (preview.state.builder.workdir / "build-1" / "index.html").read_bytes()
+        ranged = urllib.request.Request(url, headers={"Range": "bytes=100-199"})
+        with urllib.request.urlopen(ranged, timeout=5) as reply:
+            assert reply.status == 206
+            assert reply.headers["Content-Range"] == f"bytes 100-199/{len(expected)}"
+            assert reply.read() == expected[100:200]
+        tail = urllib.request.Request(url, headers={"Range": "bytes=-10"})
+        with urllib.request.urlopen(tail, timeout=5) as reply:
+            assert reply.read() == expected[-10:]
+        with urllib.request.urlopen(url, timeout=5) as reply:
+            assert reply.headers["Accept-Ranges"] == "bytes"
+            assert reply.read() == expected
+        outside = urllib.request.Request(url, headers={"Range": f"bytes={len(expected)}-"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(outside, timeout=5)
+        assert refused.value.code == 416

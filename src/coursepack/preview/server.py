@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import re
 import threading
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -29,6 +30,8 @@ STATIC = Path(__file__).with_name("static")
 ACTOR = {"objectType": "Agent", "name": "Learner, Test", "mbox": "mailto:learner@example.org"}
 CMI5_MODES = {"normal": "Normal", "browse": "Browse", "review": "Review"}
 HEARTBEAT_SECONDS = 15.0
+CHUNK = 1024 * 1024
+RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
 @dataclass
@@ -371,7 +374,43 @@ class _Handler(BaseHTTPRequestHandler):
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in {"application/javascript", "text/javascript"}:
             kind += "; charset=utf-8"
-        self._reply(Reply(200, target.read_bytes(), kind))
+        self._stream(target, kind)
+
+    def _stream(self, target: Path, kind: str) -> None:
+        """The file in chunks, never whole in memory, with byte ranges: Chromium seeks
+        in a video by asking for ranges (RFC 9110 14)."""
+        size = target.stat().st_size
+        first, last = 0, size - 1
+        try:
+            wanted = _byte_range(self.headers.get("Range"), size)
+        except _Unsatisfiable:
+            self.send_response(416)
+            self.send_header("Content-Range", f"bytes */{size}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if wanted is not None:
+            first, last = wanted
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
+        else:
+            self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(last - first + 1 if size else 0))
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if self.command == "HEAD" or not size:
+            return
+        with target.open("rb") as handle:
+            handle.seek(first)
+            remaining = last - first + 1
+            while remaining > 0:
+                chunk = handle.read(min(CHUNK, remaining))
+                if not chunk:
+                    break
+                self.wfile.write(chunk)
+                remaining -= len(chunk)
 
     def _content(self, rest: str) -> None:
         number, _, relative = rest.partition("/")
@@ -403,6 +442,27 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             return
+
+
+class _Unsatisfiable(Exception):
+    """A range outside the file (answered 416)."""
+
+
+def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """One ``bytes=a-b`` range as (first, last), or ``None`` for the whole file."""
+    match = RANGE.fullmatch(header.strip()) if header else None
+    if match is None or not size:
+        return None
+    start, end = match.groups()
+    if not start:  # the last N bytes
+        if not end or int(end) == 0:
+            raise _Unsatisfiable
+        return max(0, size - int(end)), size - 1
+    first = int(start)
+    last = min(int(end), size - 1) if end else size - 1
+    if first >= size or last < first:
+        raise _Unsatisfiable
+    return first, last
 
 
 class _Server(ThreadingHTTPServer):
