@@ -544,3 +544,31 @@ def test_files_are_served_in_byte_ranges_for_seeking_in_media(course_copy: Path)
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(outside, timeout=5)
         assert refused.value.code == 416
+
+
+def test_the_cmi5_lms_states_satisfied_once_when_move_on_is_met(
+    chromium: Browser, course_copy: Path
+) -> None:
+    course = load_course(course_copy).course
+    assert course is not None
+    with Preview(course_copy, "cmi5", watching=False) as preview:
+        page, frame = open_preview(chromium, preview)
+        verbs = lambda: [s["verb"]["id"].rsplit("/", 1)[-1] for s in preview.state.store.statements]  # noqa: E731
+        wait_for(lambda: "initialized" in verbs())
+        assert "satisfied" not in verbs()
+        assert "not yet" in page.inner_text("#summary")
+        read_every_page(frame)
+        for quiz in course.quizzes():
+            take_quiz(frame, quiz)
+        wait_for(lambda: "satisfied" in verbs())
+        satisfied = [
+            s for s in preview.state.store.statements if s["verb"]["id"].endswith("/satisfied")
+        ]
+        assert len(satisfied) == 1
+        assert satisfied[0]["context"]["registration"] == preview.state.registration
+        # The minimal course has no final assessment: its moveOn is "Completed".
+        assert verbs().index("satisfied") > verbs().index("completed")
+        page.wait_for_function(
+            "() => document.getElementById('summary').textContent.includes(': satisfied')"
+        )
+        page.close()

@@ -26,6 +26,7 @@ class Launch:
     activity_id: str = ""  # xAPI course activity, cmi5 AU id
     mastery: str | None = None  # 1.2 masteryscore, 2004 minNormalizedMeasure, cmi5 masteryScore
     move_on: str = ""  # cmi5
+    course_id: str = ""  # cmi5: the course, which the LMS states "satisfied"
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,11 @@ def read_launch(folder: Path, fmt: str) -> Launch:
     au = tree.find(".//{*}au")
     if au is None:
         return Launch("index.html")
+    course = tree.find("{*}course")
     return Launch(
         au.findtext("{*}url") or "index.html",
         au.get("id", ""),
         au.get("masteryScore"),
         au.get("moveOn", "NotApplicable"),
+        course.get("id", "") if course is not None else "",
     )

@@ -30,6 +30,8 @@ STATIC = Path(__file__).with_name("static")
 ACTOR = {"objectType": "Agent", "name": "Learner, Test", "mbox": "mailto:learner@example.org"}
 CMI5_MODES = {"normal": "Normal", "browse": "Browse", "review": "Review"}
 HEARTBEAT_SECONDS = 15.0
+SATISFIED = "https://w3id.org/xapi/adl/verbs/satisfied"
+CMI5_CATEGORY = "https://w3id.org/xapi/cmi5/context/categories/cmi5"
 CHUNK = 1024 * 1024
 RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
@@ -81,6 +83,7 @@ class PreviewState:
         )
         self.fail_commits = 0
         self.registration = str(uuid.uuid4())
+        self.outcomes: dict[str, set[str]] = {}  # registration -> completed/passed/satisfied
         self.session_number = 0
         self.lock = threading.Lock()
         store.on_statement = self._statement
@@ -142,6 +145,7 @@ class PreviewState:
             reply["launch"] = base
             return reply
         reply["attempt"] = self.registration
+        reply["move_on"] = build.launch.move_on if self.fmt == "cmi5" else ""
         reply["launch"] = base + "?" + self._launch_query(build, origin, number)
         return reply
 
@@ -273,6 +277,49 @@ class PreviewState:
 
     def _statement(self, statement: dict[str, Any], status: int) -> None:
         self.events.publish("statement", {"status": status, "statement": statement})
+        if status < 300 and self.fmt == "cmi5":
+            self._move_on(statement)
+
+    def _move_on(self, statement: dict[str, Any]) -> None:
+        """cmi5 9.3.9 and 10: once the AU's moveOn criterion is met in a registration, the
+        LMS states "satisfied" for the course, once."""
+        build = self.current
+        verb = str(statement.get("verb", {}).get("id", "")).rsplit("/", 1)[-1]
+        registration = str(statement.get("context", {}).get("registration", ""))
+        if build is None or registration != self.registration:
+            return
+        seen = self.outcomes.setdefault(registration, set())
+        if verb in {"completed", "passed", "launched"}:
+            seen.add(verb)
+        rule = build.launch.move_on or "NotApplicable"
+        met = {
+            "Completed": "completed" in seen,
+            "Passed": "passed" in seen,
+            "CompletedAndPassed": {"completed", "passed"} <= seen,
+            "CompletedOrPassed": bool({"completed", "passed"} & seen),
+            "NotApplicable": "launched" in seen,
+        }.get(rule, False)
+        if not met or "satisfied" in seen:
+            return
+        seen.add("satisfied")
+        self.store.record(
+            {
+                "actor": self._actor(),
+                "verb": {"id": SATISFIED, "display": {"en-US": "satisfied"}},
+                "object": {"id": build.launch.course_id, "objectType": "Activity"},
+                "context": {
+                    "registration": registration,
+                    "contextActivities": {"category": [{"id": CMI5_CATEGORY}]},
+                    "extensions": {
+                        SESSION_EXTENSION: str(
+                            statement.get("context", {})
+                            .get("extensions", {})
+                            .get(SESSION_EXTENSION, "")
+                        )
+                    },
+                },
+            }
+        )
 
 
 class _Handler(BaseHTTPRequestHandler):

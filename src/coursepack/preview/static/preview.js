@@ -123,6 +123,13 @@
       var last = statements[statements.length - 1];
       row("Last verb", last && last.statement.verb ? last.statement.verb.id.split("/").pop() : "—");
       row("Registration", String(current.session.attempt));
+      if (current.session.move_on) {
+        var said = function (name) {
+          return statements.some(function (e) { return e.status < 300 && e.statement.verb && /\/([^/]+)$/.exec(e.statement.verb.id)[1] === name; });
+        };
+        row("Move on", current.session.move_on + ": " + (said("satisfied") ? "satisfied" :
+          "not yet (completed " + (said("completed") ? "✓" : "✗") + ", passed " + (said("passed") ? "✓" : "✗") + ")"));
+      }
     }
   }
 
