@@ -1,6 +1,8 @@
 """``coursepack preview``: the course in a live LMS on the author's machine.
 
-``attempts`` keeps Moodle's attempts, ``static/lms.js`` is the LMS-side SCORM API,
-``lrs`` the in-memory LRS and cmi5 launch, ``builder`` rebuilds on every change, and
-``server`` serves the player page, the inspector and the course on 127.0.0.1.
+``app`` runs one preview; ``builder`` rebuilds on every change (``watch``); ``lms``
+is the preview's LMS (sessions, commits, controls, cmi5 launch and move-on), with
+``attempts`` (Moodle's attempts) and ``lrs`` (the in-memory LRS); ``server`` serves
+it on 127.0.0.1; ``static/lms.js`` is the LMS-side SCORM API and
+``static/preview.js`` the player page and its inspector.
 """

@@ -12,8 +12,9 @@ from pathlib import Path
 from types import TracebackType
 
 from coursepack.preview.builder import Builder
+from coursepack.preview.lms import PreviewState
 from coursepack.preview.lrs import Forward, Store
-from coursepack.preview.server import PreviewServer, PreviewState
+from coursepack.preview.server import PreviewServer
 from coursepack.preview.watch import watch
 
 FORMATS = ("scorm12", "scorm2004", "xapi", "cmi5")
