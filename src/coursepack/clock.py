@@ -1,6 +1,8 @@
-"""The only source of time in a build, so that builds are reproducible.
+"""The only source of time: ``build_time`` for everything a build writes, so that
+builds are reproducible, and ``now`` for what happens while a course is played
+(the preview's LRS stamps statements with it), never for build output.
 
-Honours ``SOURCE_DATE_EPOCH`` (reproducible-builds.org). Without it the build uses a
+``build_time`` honours ``SOURCE_DATE_EPOCH`` (reproducible-builds.org). Without it the build uses a
 fixed date: packages must be byte-identical from one build to the next, and the
 wall clock or file modification times (which git does not preserve) would break that.
 """
@@ -28,3 +30,8 @@ def build_time(environ: dict[str, str] | None = None) -> datetime:
             f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {raw!r}"
         ) from exc
     return max(moment, ZIP_EPOCH)
+
+
+def now() -> datetime:
+    """The wall clock, in UTC."""
+    return datetime.now(UTC)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from coursepack.clock import build_time
+from coursepack.clock import now
 
 XAPI_VERSION = "1.0.3"
 SESSION_EXTENSION = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
@@ -160,7 +160,7 @@ class Store:
             if not isinstance(statement, dict):
                 return Reply(400, b'{"error": "a statement is an object"}')
             statement.setdefault("id", params.get("statementId") or str(uuid.uuid4()))
-            statement.setdefault("stored", build_time().isoformat())
+            statement.setdefault("stored", now().isoformat())
             ids.append(statement["id"])
         status = 204 if method == "PUT" else 200
         reply = Reply(status, b"" if method == "PUT" else json.dumps(ids).encode())

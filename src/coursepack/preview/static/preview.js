@@ -29,19 +29,28 @@
 
   /* ----------------------------------------------------------------- log */
 
-  function add(entry, text, kind, detail) {
+  /* A row of the log; long details (a statement's JSON) fold under a disclosure. */
+  function add(entry, text, kind, detail, folded) {
     entry.at = new Date().toISOString();
     current.entries.push(entry);
     var item = document.createElement("li");
-    item.textContent = text;
     if (kind) { item.className = kind; }
-    if (detail) {
-      var pre = document.createElement("pre");
-      pre.textContent = detail;
-      item.appendChild(pre);
+    var pre = document.createElement("pre");
+    pre.textContent = detail || "";
+    if (detail && folded) {
+      var box = document.createElement("details");
+      var title = document.createElement("summary");
+      title.textContent = text;
+      box.appendChild(title);
+      box.appendChild(pre);
+      item.appendChild(box);
+    } else {
+      item.textContent = text;
+      if (detail) { item.appendChild(pre); }
     }
+    var atEnd = logList.scrollTop + logList.clientHeight >= logList.scrollHeight - 4;
     logList.appendChild(item);
-    item.scrollIntoView({ block: "nearest" });
+    if (atEnd) { logList.scrollTop = logList.scrollHeight; }
   }
 
   function describeCall(call) {
@@ -70,7 +79,7 @@
     var kind = data.status >= 300 ? "error" : "";
     add({ type: "statement", status: data.status, statement: s },
       "HTTP " + data.status + "  " + verb + "  " + (s.object && s.object.id ? s.object.id : ""),
-      kind, JSON.stringify(s, null, 2));
+      kind, JSON.stringify(s, null, 2), true);
     showSummary();
   }
 
@@ -97,8 +106,8 @@
     summary.textContent = "";
     row("Build", String(current.build));
     if (!current.session) { return; }
-    row("Attempt", String(current.session.attempt));
     if (isScorm() && current.lms) {
+      row("Attempt", String(current.session.attempt));
       var d = current.lms.data(), v12 = current.format === "scorm12";
       var limits = LIMITS[current.format];
       row("Completion", (v12 ? d["cmi.core.lesson_status"] : d["cmi.completion_status"]) || "—");
