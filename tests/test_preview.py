@@ -17,6 +17,7 @@ import sys
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from playwright.sync_api import Browser, Frame, Page
@@ -574,3 +575,22 @@ def test_the_cmi5_lms_states_satisfied_once_when_move_on_is_met(
             "() => document.getElementById('summary').textContent.includes(': satisfied')"
         )
         page.close()
+
+
+def test_an_internal_failure_is_shown_and_live_reload_goes_on(
+    course_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Preview(course_copy, "scorm12", watching=False) as preview:
+        state = preview.state
+        original = state.builder.build
+
+        def broken() -> NoReturn:
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr(state.builder, "build", broken)
+        assert state.rebuild() is False
+        assert state.broken == ["coursepack failed to build: RuntimeError: disk on fire"]
+        assert state.current is not None and state.current.number == 1
+        monkeypatch.setattr(state.builder, "build", original)
+        assert state.rebuild() is True
+        assert state.broken == [] and state.current.number == 2

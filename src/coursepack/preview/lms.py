@@ -94,6 +94,10 @@ class PreviewState:
             self.broken = [str(exc)]
             self.events.publish("broken", {"diagnostics": self.broken})
             return False
+        except Exception as exc:  # a bug must not silently end live reload
+            self.broken = [f"coursepack failed to build: {type(exc).__name__}: {exc}"]
+            self.events.publish("broken", {"diagnostics": self.broken})
+            return False
         with self.lock:
             self.current = build
             self.broken = []
