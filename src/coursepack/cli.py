@@ -264,7 +264,12 @@ def preview(
             typer.echo(f"coursepack preview: {session.url}  (Ctrl-C stops it)")
             if open_browser:
                 webbrowser.open(session.url)
-            threading.Event().wait()
+            # Wake up now and then: Linux may deliver Ctrl-C to the watcher's thread, and
+            # a wait without a timeout would never see it (Python runs signal handlers
+            # in the main thread only, when it next runs).
+            stopped = threading.Event()
+            while not stopped.wait(0.25):
+                pass
     except KeyboardInterrupt:
         typer.echo("coursepack preview: stopped")
     except OSError as exc:
