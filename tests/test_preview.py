@@ -177,7 +177,7 @@ def _outcome(values: dict[str, str]) -> dict[str, str]:
         k: v
         for k, v in _comparable(values).items()
         if not k.startswith("cmi.interactions.")
-        and k not in {"cmi.suspend_data", "cmi.core.student_name", "cmi.learner_name"}
+        and k != "cmi.suspend_data"  # holds the attempt's own random key
         and not k.startswith(
             (
                 "cmi.core.student",

@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from lxml import etree
 
+from coursepack.preview.lrs import agent_key
 from tests.harness.server import LoopbackServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,13 +54,6 @@ def import_package(folder: Path) -> ImportedPackage:
 
 
 AUTH_TOKEN = "dGVzdDp0ZXN0"  # what the fetch URL hands out: test:test for the test LRS
-
-
-def _agent_key(agent: str) -> str:
-    try:
-        return json.dumps(json.loads(agent), sort_keys=True)
-    except ValueError:
-        return agent
 
 
 PLAYER = """<!DOCTYPE html>
@@ -163,7 +157,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(503, b"unavailable", "text/plain")
                 return
             query = dict(parse_qsl(parts.query))
-            key = (query.get("activityId", ""), _agent_key(query.get("agent", "")),
+            key = (query.get("activityId", ""), agent_key(query.get("agent", "")),
                    query.get("registration", ""), query.get("stateId", ""))  # fmt: skip
             if method == "PUT":
                 state.states[key] = body
@@ -319,7 +313,7 @@ class Lms(LoopbackServer):
     def cmi5_launch(self, actor: dict[str, Any], registration: str, activity_id: str, launch_data: dict[str, Any],
                     token: str) -> str:  # fmt: skip
         """Store LMS.LaunchData and return the AU launch URL with a fresh fetch URL (cmi5 8.1)."""
-        key = (activity_id, _agent_key(json.dumps(actor)), registration, "LMS.LaunchData")
+        key = (activity_id, agent_key(json.dumps(actor)), registration, "LMS.LaunchData")
         self.state.states[key] = json.dumps(launch_data).encode()
         query = {"endpoint": f"{self.origin}/xapi", "fetch": f"{self.origin}/fetch/{token}",
                  "actor": json.dumps(actor), "registration": registration, "activityId": activity_id}  # fmt: skip
@@ -329,7 +323,7 @@ class Lms(LoopbackServer):
         self, activity_id: str, actor: dict[str, Any], registration: str, state_id: str
     ) -> Any:
         raw = self.state.states.get(
-            (activity_id, _agent_key(json.dumps(actor)), registration, state_id)
+            (activity_id, agent_key(json.dumps(actor)), registration, state_id)
         )
         return json.loads(raw) if raw else None
 

@@ -162,14 +162,15 @@ class PreviewState:
         }
         if build.launch.mastery is not None:
             launch_data["masteryScore"] = float(build.launch.mastery)
-        key = (build.launch.activity_id, json.dumps(self._actor(), sort_keys=True),
-               self.registration, "LMS.LaunchData")  # fmt: skip
-        self.store.put_state(key, launch_data)
+        self.store.put_state(
+            build.launch.activity_id, self._actor(), self.registration, "LMS.LaunchData",
+            launch_data,
+        )  # fmt: skip
         if self.provided.language:
-            profile = {"languagePreference": self.provided.language}
-            with self.store.lock:
-                self.store.profiles[(json.dumps(self._actor(), sort_keys=True),
-                                     "cmi5LearnerPreferences")] = json.dumps(profile).encode()  # fmt: skip
+            self.store.put_profile(
+                self._actor(), "cmi5LearnerPreferences",
+                {"languagePreference": self.provided.language},
+            )  # fmt: skip
         self.store.record(self._launched(build, session_id, launch_data))
         token = self.store.new_token()
         query = {"endpoint": f"{origin}/__cp/xapi", "fetch": f"{origin}/__cp/fetch/{token}",

@@ -117,9 +117,19 @@ class Store:
                 reply = {"auth-token": PAGE_TOKEN}
         return Reply(200, json.dumps(reply).encode())
 
-    def put_state(self, key: tuple[str, str, str, str], document: dict[str, Any]) -> None:
+    def put_state(
+        self, activity: str, agent: dict[str, Any], registration: str, state_id: str,
+        document: dict[str, Any],
+    ) -> None:  # fmt: skip
+        key = (activity, agent_key(json.dumps(agent)), registration, state_id)
         with self.lock:
             self.states[key] = json.dumps(document).encode()
+
+    def put_profile(self, agent: dict[str, Any], profile_id: str, document: dict[str, Any]) -> None:
+        with self.lock:
+            self.profiles[(agent_key(json.dumps(agent)), profile_id)] = json.dumps(
+                document
+            ).encode()
 
     def record(self, statement: dict[str, Any]) -> Reply:
         """A statement the LMS itself issues (cmi5 ``launched``)."""
@@ -134,7 +144,7 @@ class Store:
         if route == "activities/state":
             return self._state(method, params, body)
         if route == "agents/profile":
-            key = (_agent_key(params.get("agent", "")), params.get("profileId", ""))
+            key = (agent_key(params.get("agent", "")), params.get("profileId", ""))
             with self.lock:
                 found = self.profiles.get(key)
             return Reply(200, found) if found is not None and method == "GET" else Reply(404)
@@ -183,7 +193,7 @@ class Store:
                     self.on_statement(statement, status)
 
     def _state(self, method: str, params: dict[str, str], body: bytes) -> Reply:
-        key = (params.get("activityId", ""), _agent_key(params.get("agent", "")),
+        key = (params.get("activityId", ""), agent_key(params.get("agent", "")),
                params.get("registration", ""), params.get("stateId", ""))  # fmt: skip
         with self.lock:
             if method == "PUT":
@@ -206,7 +216,8 @@ class Store:
         return Reply(200, found) if found is not None else Reply(404)
 
 
-def _agent_key(agent: str) -> str:
+def agent_key(agent: str) -> str:
+    """An xAPI agent as the State API matches it: its JSON with sorted keys."""
     try:
         return json.dumps(json.loads(agent), sort_keys=True)
     except ValueError:
