@@ -205,7 +205,7 @@ def ready_seconds(package: Path, workdir: Path) -> float:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=flags)
         times = []
-        for _ in range(3):
+        for _ in range(5):
             page = browser.new_page()
             start = time.perf_counter()
             page.goto((folder / "index.html").as_uri())
@@ -256,12 +256,23 @@ def run(quick: bool) -> list[Row]:
         for fmt, (raw, gz) in runtime_bytes().items():
             rows.append((f"runtime JavaScript, {fmt}", f"{raw:,} B raw, {gz:,} B gzip",
                          "≤ 10 KB gzip" if fmt.startswith("scorm") else "—"))  # fmt: skip
-        small, large = sizes[0], sizes[-1]
-        ready_small = ready_seconds(next((work / f"o{small}").glob("*-scorm12.zip")), work)
-        ready_large = ready_seconds(next((work / f"o{large}").glob("*-scorm12.zip")), work)
-        rows.append((f"Chromium ready, {large:,} vs {small:,} lessons",
-                     f"{ready_large / ready_small:.1f}× ({ready_large:.2f} s vs "
-                     f"{ready_small:.2f} s)", "≤ 2×"))  # fmt: skip
+        rows += readiness_rows(work, sizes)
+    return rows
+
+
+def readiness_rows(work: Path, sizes: Sequence[int]) -> list[Row]:
+    """Chromium's time to a usable course, each size against the smallest; issue 17's
+    target is for 2,000 lessons (the largest size is reported beside it)."""
+    small, larger = sizes[0], sizes[1:][-2:]
+    ready = {
+        n: ready_seconds(next((work / f"o{n}").glob("*-scorm12.zip")), work)
+        for n in (small, *larger)
+    }
+    rows: list[Row] = []
+    for n in larger:
+        rows.append((f"Chromium ready, {n:,} vs {small:,} lessons",
+                     f"{ready[n] / ready[small]:.1f}× ({ready[n]:.2f} s vs {ready[small]:.2f} s)",
+                     "—" if n > 2000 else "≤ 2×"))  # fmt: skip
     return rows
 
 

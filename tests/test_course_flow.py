@@ -346,7 +346,9 @@ def test_every_screen_fits_shows_its_focus_and_passes_axe(
 
 
 @pytest.mark.browser
-def test_a_big_course_keeps_lessons_inert_until_shown(chromium: Browser, tmp_path: Path) -> None:
+def test_a_big_course_keeps_lessons_and_quizzes_inert_until_shown(
+    chromium: Browser, tmp_path: Path
+) -> None:
     from bench.table import synthetic_course
 
     from coursepack.build import build
@@ -356,20 +358,64 @@ def test_a_big_course_keeps_lessons_inert_until_shown(chromium: Browser, tmp_pat
     package = build(course, ["scorm12"], tmp_path / "out").packages[0].path
     folder = unpack(package, tmp_path / "unpacked")
     html = (folder / "index.html").read_text("utf-8")
-    assert html.count('<script type="text/x-coursepack-lesson" class="cp-lazy">') == 120
+    assert (
+        html.count('<script type="text/x-coursepack-step" class="cp-lazy" id="cp-src-') == 144
+    )  # 120 lessons, 12 quizzes, 12 modules' contents
     with serve(folder) as url:
-        page = chromium.new_page(viewport={"width": 1280, "height": 800})
+        context = chromium.new_context(bypass_csp=True, viewport={"width": 1280, "height": 800})
+        page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(url + "/index.html")
         page.wait_for_selector("body[data-cp-ready]")
         assert page.evaluate("() => document.querySelectorAll('.cp-callout').length") == 0
+        assert page.evaluate("() => document.querySelectorAll('.cp-lesson, .cp-quiz').length") == 0
+        # The contents list a module's steps once it is opened.
+        assert page.evaluate("() => document.querySelectorAll('[data-step-link]').length") == 2
+        page.click("[data-toc-module='mod5']")
+        assert page.get_attribute("[data-toc-module='mod5']", "aria-expanded") == "true"
         go_to(page.main_frame, "l5_3")
+        page.add_script_tag(content=AXE.read_text("utf-8"))
+        assert violations(page) == []
         assert page.is_visible("#l5_3 .cp-callout")  # inflated on first show
         assert page.get_attribute("#l5_3 img[alt='Une photo']", "width") == "640"
         # A deep link into a lesson not shown yet opens it at its section.
         page.evaluate("() => Coursepack.player.reveal('l9_1--une-section')")
         assert page.eval_on_selector(".cp-step.cp-current", "e => e.id") == "l9_1"
         assert page.evaluate("() => document.activeElement.id") == "l9_1--une-section"
-        page.close()
+        context.close()
     assert errors == []
+
+
+@pytest.mark.browser
+def test_a_quiz_of_a_big_course_is_tracked_when_first_shown_and_resumes(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    from bench.table import synthetic_course
+
+    from coursepack.build import build
+    from tests.harness.session import unpack
+
+    course = synthetic_course(tmp_path / "big", 120)
+    loaded = load_course(course).course
+    assert loaded is not None
+    quiz = next(q for q in loaded.quizzes() if q.id == "quiz5")
+    package = build(course, ["scorm12"], tmp_path / "out").packages[0].path
+    folder = unpack(package, tmp_path / "unpacked")
+    with Lms() as lms:
+        session = open_session(chromium, lms, folder)
+        assert session.frame.evaluate("() => !!document.querySelector('[data-quiz]')") is False
+        session.frame.click("[data-toc-module='mod5']")
+        take_quiz(session.frame, quiz, wrong=1)
+        records = {i["id"]: i["result"] for i in session.interactions() if i.get("result")}
+        session.save_and_exit()
+        session.close()
+        assert sorted(records) == ["q5_0", "q5_1", "q5_2"]
+        assert sorted(records.values()) == ["correct", "correct", "wrong"]
+        again = open_session(chromium, lms, folder, lms.last_cmi)
+        again.frame.click("[data-toc-module='mod5']")
+        go_to(again.frame, "quiz5")
+        result = again.frame.text_content("#quiz5 .cp-result")
+        again.close()
+    assert result is not None and "67" in result
+    assert session.errors == again.errors == []

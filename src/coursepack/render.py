@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -59,7 +60,7 @@ BRANDING_CSS = "theme/branding.css"
 RUNTIME_DIR = "runtime"
 BLOCKS_SCRIPT = "blocks.js"
 KEYS_SCRIPT = "keys.js"  # hashed answer keys (coursepack.hashed_keys)
-LAZY_LESSONS = 100  # above this many lessons, their HTML waits until first shown
+LAZY_LESSONS = 100  # above this many lessons, each step's HTML waits until first shown
 
 
 @dataclass(frozen=True)
@@ -148,8 +149,20 @@ class RenderedCourse:
             raise CourseError([self.theme.template_diagnostic(exc)]) from None
 
     def _page(self, target: TargetPage) -> bytes:
-        env = self.theme.jinja
-        template = env.get_template("course.html")
+        context = self._context
+        html = self.theme.jinja.get_template("course.html").render(
+            **context,
+            contents_html=self._contents_html,
+            steps_html=self._steps_html,
+            target=target,
+            scripts=(*self.scripts, *target.scripts),
+            runtime_json=Markup(_script_json({**self.runtime_data, "target": dict(target.data)})),
+        )
+        return html.encode("utf-8")
+
+    @cached_property
+    def _context(self) -> dict[str, Any]:
+        """What every page template sees, whatever the target."""
         config = self.course.config
         lessons = {lesson.id: lesson for lesson in self.lessons}
         quizzes = {quiz.id: quiz for quiz in self.quizzes}
@@ -163,42 +176,43 @@ class RenderedCourse:
             }
             for module in self.course.modules
         ]
-        html = template.render(
-            course=config,
-            modules=modules,
-            assessment=quizzes[self.course.assessment.id] if self.course.assessment else None,
-            appendix=[lessons[lesson.id] for lesson in self.course.appendix]
+        return {
+            "course": config,
+            "modules": modules,
+            "assessment": quizzes[self.course.assessment.id] if self.course.assessment else None,
+            "appendix": [lessons[lesson.id] for lesson in self.course.appendix]
             + ([lessons[GLOSSARY_ID]] if GLOSSARY_ID in lessons else []),
-            steps=self.steps,
-            t=self.strings,
-            direction=direction(config.language),
-            target=target,
-            scripts=(*self.scripts, *target.scripts),
-            duration=duration_text(estimated_minutes(self.course), self.strings),
-            lazy_html=self.lazy_html(),
-            objectives=config.objectives,
-            certificate=config.certificate,
-            runtime_json=Markup(_script_json({**self.runtime_data, "target": dict(target.data)})),
-            theme_files=[path for path in self.theme_static() if path.endswith(".css")]
+            "steps": self.steps,
+            "t": self.strings,
+            "direction": direction(config.language),
+            "duration": duration_text(estimated_minutes(self.course), self.strings),
+            "lazy_steps": self.lazy_steps(),
+            "objectives": config.objectives,
+            "certificate": config.certificate,
+            "theme_files": [path for path in self.theme_static() if path.endswith(".css")]
             + [path for path in self.generated if path.endswith(".css")],
-            logo=self.logo,
-        )
-        return html.encode("utf-8")
+            "logo": self.logo,
+        }
+
+    # The contents and the pages are made once for all the packages of this course and
+    # language: they cannot depend on the target, and each page template once per
+    # format cost a fifth of a build.
+    @cached_property
+    def _contents_html(self) -> Markup:
+        return Markup(self.theme.jinja.get_template("contents.html").render(**self._context))
+
+    @cached_property
+    def _steps_html(self) -> Markup:
+        return Markup(self.theme.jinja.get_template("steps.html").render(**self._context))
 
     def theme_static(self) -> dict[str, Path]:
         return self.theme.static_files()
 
-    def lazy_html(self) -> dict[str, Markup]:
-        """For a big course, each lesson's HTML as the text of an inert script element,
-        which the runtime turns into the page when the lesson is first shown: the
-        launch page parses in time independent of course size. Without script such a
-        course shows only titles (small courses keep their lessons in the page)."""
-        if len(self.lessons) <= LAZY_LESSONS:
-            return {}
-        return {
-            lesson.id: Markup(str(lesson.html).replace("</", "<\\/").replace("<!--", "<\\!--"))
-            for lesson in self.lessons
-        }
+    def lazy_steps(self) -> bool:
+        """A big course keeps every lesson and quiz as inert text until first shown
+        (coursepack.theme.inert_step); without script it shows only the contents
+        (small courses keep their steps in the page)."""
+        return len(self.lessons) > LAZY_LESSONS
 
     @property
     def scripts(self) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
 
 from coursepack.diagnostics import Diagnostic, Location, error
 from coursepack.errors import UsageError
@@ -67,6 +68,7 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        env.filters["inert_step"] = inert_step
         return env
 
     @cached_property
@@ -141,3 +143,20 @@ def resolve_theme(course_root: Path, name: str) -> Theme:
 def default_partial(kind: str, context: Mapping[str, Any]) -> str:
     """A block rendered with the default theme (for checks that have no course theme)."""
     return Theme((builtin_themes_dir() / DEFAULT_THEME,)).render_partial(kind, context)
+
+
+def inert_step(html: str, step_id: str, lazy: bool) -> Markup:
+    """A step's whole section, for a big course, as the text of one inert script
+    element that the runtime turns into the section when it is first shown
+    (core.js, Player.inflate): the browser parses one element per step, not the
+    thousands of nodes of every lesson and quiz, so the launch page opens in a time
+    independent of the course's size. The text is the section's HTML with the two
+    sequences that would end or change a script element's raw text ("</" and
+    "<!--", HTML §13.2.5.4) escaped; the runtime undoes exactly that."""
+    if not lazy:
+        return Markup(html)
+    text = str(html).strip().replace("</", "<\\/").replace("<!--", "<\\!--")
+    return Markup(
+        f'<script type="text/x-coursepack-step" class="cp-lazy" id="cp-src-{escape(step_id)}">'
+        f"{text}</script>\n"
+    )

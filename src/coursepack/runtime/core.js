@@ -869,8 +869,7 @@
     var seen = this.state.s;
     each(document.querySelectorAll(".cp-step.cp-current"), function (el) { el.classList.remove("cp-current"); });
     var step = this.steps[index];
-    var el = byId(step.id);
-    this.inflate(el);
+    var el = this.inflate(step.id);
     el.classList.add("cp-current");
     this.at = index;
     /* The cover is not a place to come back to: resume goes where the learner was. */
@@ -879,10 +878,7 @@
       seen.push(step.id);
       if (this.adapter && this.adapter.viewed) { this.adapter.viewed(step); }
     }
-    each(document.querySelectorAll("[data-step-link]"), function (a) {
-      var id = a.getAttribute("data-step-link");
-      if (id === step.id) { a.setAttribute("aria-current", "page"); } else { a.removeAttribute("aria-current"); }
-    });
+    this.openModule(step.module, true);
     this.updateToc();
     document.querySelector(".cp-prev").disabled = index === 0;
     document.querySelector(".cp-next").disabled = index === this.steps.length - 1;
@@ -904,19 +900,26 @@
     this.save(moveFocus === true);
   };
 
-  /* A big course keeps each lesson's HTML as inert text until it is first shown
-     (coursepack.render.LAZY_LESSONS): the launch page stays quick to open. */
-  Player.prototype.inflate = function (el) {
-    var lazy = el ? el.querySelector("script.cp-lazy") : null;
-    if (!lazy) { return; }
-    var html = lazy.textContent.split("<\\/").join("</").split("<\\!--").join("<!--");
-    lazy.parentNode.replaceChild(document.createRange().createContextualFragment(html), lazy);
+  /* A big course keeps each lesson and quiz as inert text until it is first shown
+     (coursepack.theme.inert_step): the launch page parses one element per step, so it
+     opens in a time independent of the course's size. Returns the step's section. */
+  function unpack(source) {
+    var html = source.textContent.split("<\\/").join("</").split("<\\!--").join("<!--");
+    source.parentNode.replaceChild(document.createRange().createContextualFragment(html), source);
+  }
+  Player.prototype.inflate = function (id) {
+    var el = byId(id), source = el ? null : byId("cp-src-" + id);
+    if (!source) { return el; }
+    unpack(source);
+    el = byId(id);
+    if (el.hasAttribute("data-quiz")) { el.cpQuiz = new Quiz(this, el); el.cpQuiz.render(); }
     if (window.Coursepack.bindBlocks) { window.Coursepack.bindBlocks(this, el); }
+    return el;
   };
 
   /* A deep link to a section ('<lesson>--<slug>'): open its page, then scroll to it. */
   Player.prototype.reveal = function (id) {
-    if (id && !byId(id) && id.indexOf("--") > 0) { this.inflate(byId(id.split("--")[0])); }
+    if (id && !byId(id) && id.indexOf("--") > 0) { this.inflate(id.split("--")[0]); }
     var target = id ? byId(id) : null;
     var step = target && target.closest ? target.closest(".cp-step") : null;
     if (!step) { return false; }
@@ -930,12 +933,25 @@
     return true;
   };
 
-  /* ✓ in the contents: lessons viewed, quizzes passed. */
+  /* A big course lists a module's steps in the contents once the module is opened
+     (its button), or once one of its steps is shown: a contents of thousands of links
+     would cost as much to open as the lessons themselves. */
+  Player.prototype.openModule = function (id, open) {
+    var toggle = id ? document.querySelector("[data-toc-module='" + id + "']") : null;
+    if (!toggle) { return; }
+    var source = byId("cp-src-toc-" + id);
+    if (source) { unpack(source); }
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    if (source) { this.updateToc(); this.updateLocks(); }
+  };
+
+  /* ✓ in the contents: lessons viewed, quizzes passed; the page shown is current. */
   Player.prototype.updateToc = function () {
-    var seen = this.state.s, quizzes = this.state.q;
+    var seen = this.state.s, quizzes = this.state.q, current = this.steps[this.at].id;
     each(document.querySelectorAll("[data-step-link]"), function (a) {
       var id = a.getAttribute("data-step-link"), quiz = quizzes[id];
       if (seen.indexOf(id) >= 0 || (quiz && quiz.p === 1)) { a.classList.add("cp-viewed"); }
+      if (id === current) { a.setAttribute("aria-current", "page"); } else { a.removeAttribute("aria-current"); }
     });
   };
 
@@ -1164,7 +1180,7 @@
       self.restorable = null;
       self.state = decodeState(saved.state, self.data);
       var at = self.indexOf(saved.location || "");
-      each(document.querySelectorAll("[data-quiz]"), function (section) { section.cpQuiz.render(); });
+      each(document.querySelectorAll("[data-quiz]"), function (section) { if (section.cpQuiz) { section.cpQuiz.render(); } });
       self.notice("");
       self.show(at >= 0 ? at : self.at, false);
       self.commit();
@@ -1274,6 +1290,11 @@
       var index = self.indexOf(id);
       if (index >= 0 && index !== self.at) { self.show(index, true); }
       else if (index < 0) { self.reveal(id); }
+    });
+    each(document.querySelectorAll(".cp-toc-toggle"), function (button) {
+      button.addEventListener("click", function () {
+        self.openModule(button.getAttribute("data-toc-module"), button.getAttribute("aria-expanded") !== "true");
+      });
     });
     document.querySelector(".cp-exit").addEventListener("click", function () {
       var ended = self.finish();
