@@ -42,8 +42,8 @@ class BuiltPackage:
 class BuildResult:
     packages: tuple[BuiltPackage, ...]
     diagnostics: tuple[Diagnostic, ...]
-    reused: int = 0  # lesson renderings taken from the build cache
-    rendered: int = 0  # lesson renderings made afresh (counted only with a cache)
+    reused: int = 0  # Markdown renderings (lessons, quiz texts) taken from the build cache
+    rendered: int = 0  # Markdown renderings made afresh (counted only with a cache)
 
 
 def package_name(course: Course, fmt: str, language: str | None = None) -> str:

@@ -1,5 +1,5 @@
-"""The build cache: lesson HTML rendered by an earlier build, reused when nothing it
-was made from has changed.
+"""The build cache: the HTML of lessons and quiz texts rendered by an earlier build,
+reused when nothing it was made from has changed.
 
 An entry is keyed by the lesson's text and every setting of its rendering, and the
 whole cache by a *salt*: coursepack's version and code, the theme's templates, and
