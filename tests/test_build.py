@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from typer.testing import CliRunner
 from coursepack import __version__
 from coursepack.build import BuildResult, build
 from coursepack.cli import app
+from coursepack.render import BLOCK_SCRIPTS
 from tests.conftest import COURSE
 
 
@@ -81,6 +83,25 @@ def test_every_package_holds_launch_page_runtime_theme_and_media(flagship: Build
         "assets/media/trois-dimensions.svg",
         "assets/media/escalade.svg",
     } <= names
+
+
+def test_a_package_ships_the_script_of_each_block_its_lessons_use_and_no_other(
+    flagship: BuildResult, copy_fixture: Callable[[str], Path], tmp_path: Path
+) -> None:
+    minimal = build(copy_fixture("minimal"), ["scorm12"], tmp_path / "out").packages[0].path
+    shipped = {}
+    for label, package in (("minimal", minimal), ("flagship", flagship.packages[0].path)):
+        with zipfile.ZipFile(package) as archive:
+            shipped[label] = sorted(n for n in archive.namelist() if n.startswith("runtime/"))
+            page = archive.read("index.html").decode()
+        loaded = [f"runtime/{s}" for s in re.findall(r'src="runtime/([^"]+)"', page)]
+        assert sorted(loaded) == shipped[label] and loaded[0] == "runtime/core.js"
+        for mark, script in BLOCK_SCRIPTS:
+            assert (f"runtime/{script}" in shipped[label]) == (mark in page), script
+    assert shipped["minimal"] == [
+        "runtime/adapter-scorm12.js", "runtime/block-zoom.js", "runtime/core.js",
+    ]  # fmt: skip
+    assert "runtime/block-scenario.js" in shipped["flagship"]
 
 
 def test_launch_page_loads_nothing_from_outside_the_package(flagship: BuildResult) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -58,7 +58,13 @@ WORDS_PER_MINUTE = 180  # adult reading of instructional text, kept conservative
 MINUTES_PER_QUESTION = 0.75
 BRANDING_CSS = "theme/branding.css"
 RUNTIME_DIR = "runtime"
-BLOCKS_SCRIPT = "blocks.js"
+# The interactive blocks' scripts, each shipped only when a lesson has that block.
+BLOCK_SCRIPTS = (
+    ('class="cp-tabs"', "block-tabs.js"),
+    ('class="cp-cards-block"', "block-cards.js"),
+    ('class="cp-zoom"', "block-zoom.js"),
+    ("data-scenario=", "block-scenario.js"),
+)
 KEYS_SCRIPT = "keys.js"  # hashed answer keys (coursepack.hashed_keys)
 LAZY_LESSONS = 100  # above this many lessons, each step's HTML waits until first shown
 
@@ -214,15 +220,18 @@ class RenderedCourse:
         (small courses keep their steps in the page)."""
         return len(self.lessons) > LAZY_LESSONS
 
-    @property
+    @cached_property
     def scripts(self) -> tuple[str, ...]:
         """Runtime modules after core.js that the content needs, each only when used
-        (every package pays for what it ships): the interactive blocks' script when a
-        lesson has one, the hashed-key checker when a quiz hides its answers."""
-        marks = ('class="cp-tabs"', 'class="cp-cards-block"', 'class="cp-zoom"', "data-scenario=")
-        uses = any(mark in lesson.html for lesson in self.lessons for mark in marks)
+        (every package pays for what it ships): each interactive block's script when a
+        lesson has that block, the hashed-key checker when a quiz hides its answers."""
+        blocks = tuple(
+            script
+            for mark, script in BLOCK_SCRIPTS
+            if any(mark in lesson.html for lesson in self.lessons)
+        )
         hashed = any(quiz.review in HIDDEN_REVIEWS for quiz in self.course.quizzes())
-        return (BLOCKS_SCRIPT,) * uses + (KEYS_SCRIPT,) * hashed
+        return blocks + (KEYS_SCRIPT,) * hashed
 
 
 # Inside <script type="application/json"> the HTML parser ends the element at "</"
@@ -312,35 +321,23 @@ class _Renderer:
         translations: Mapping[str, str] | None = None,
         anchor_prefix: str | None = None,
     ) -> Markup:
-        key = self._cache_key(text, file, line, allow_html, translations, anchor_prefix)
-        cached = self.cache.get(key) if key else None
-        if cached is None:
-            rendered, found = render_markdown(
+        return self._cached(
+            self._cache_key(text, file, line, allow_html, translations, anchor_prefix),
+            lambda: self._render(
                 text,
-                course_root=self.course_root,
-                file=file,
-                first_line=line,
+                file,
+                line,
                 allow_html=allow_html,
-                lesson_anchors=self.anchors,
                 table_label=self.table_label,
                 translations=translations,
                 language=self.language,
                 strings=self.strings,
-                page_language=self.page_language,
                 anchor_prefix=anchor_prefix,
                 partial=self.partial,
                 terms=self.terms if anchor_prefix else (),
                 parser=self.parser(allow_html, bool(anchor_prefix)),
-            )
-            cached = CachedRender(
-                rendered.html, rendered.assets, dict(rendered.generated), tuple(found)
-            )
-            if key:
-                self.cache.put(key, cached)
-        self.diagnostics.extend(cached.diagnostics)
-        self.assets.update(cached.assets)
-        self.generated.update(cached.generated)
-        return Markup(cached.html)
+            ),
+        )
 
     def inline(self, text: str | None, where: Location | None) -> Markup | None:
         if text is None:
@@ -349,28 +346,36 @@ class _Renderer:
         line = where.line if where else 0
         # Quiz texts (prompts, options, feedback) are many and short: cached like
         # lessons, they are a tenth of a rebuild less.
+        enabled = self.cache.enabled
         key = (
-            self.cache.key(self._context_key(), "inline", text, str(file), line)
-            if self.cache.enabled
-            else ""
+            self.cache.key(self._context_key(), "inline", text, str(file), line) if enabled else ""
         )
+        parser = self.parser(False, False, inline=True)
+        return self._cached(key, lambda: self._render(text, file, line, inline=True, parser=parser))
+
+    def _render(self, text: str, file: Path, line: int, **options: Any) -> CachedRender:
+        rendered, found = render_markdown(
+            text,
+            course_root=self.course_root,
+            file=file,
+            first_line=line,
+            lesson_anchors=self.anchors,
+            page_language=self.page_language,
+            **options,
+        )
+        return CachedRender(rendered.html, rendered.assets, dict(rendered.generated), tuple(found))
+
+    def _cached(self, key: str, make: Callable[[], CachedRender]) -> Markup:
+        """A rendering from the build cache, or made now and kept there ("" key: no
+        cache); its findings, assets and generated files are collected either way."""
         cached = self.cache.get(key) if key else None
         if cached is None:
-            rendered, found = render_markdown(
-                text,
-                course_root=self.course_root,
-                file=file,
-                first_line=line,
-                lesson_anchors=self.anchors,
-                inline=True,
-                page_language=self.page_language,
-                parser=self.parser(False, False, inline=True),
-            )
-            cached = CachedRender(rendered.html, rendered.assets, {}, tuple(found))
+            cached = make()
             if key:
                 self.cache.put(key, cached)
         self.diagnostics.extend(cached.diagnostics)
         self.assets.update(cached.assets)
+        self.generated.update(cached.generated)
         return Markup(cached.html)
 
     def lesson(self, lesson: Lesson, module_id: str | None, required: bool) -> RenderedLesson:

@@ -13,6 +13,10 @@
   var factories = {};
 
   function each(list, fn) { Array.prototype.forEach.call(list, fn); }
+  /* The interactive blocks (block-*.js, each shipped only in a course that uses it)
+     bind what is inside root: the page, or a lesson shown for the first time. */
+  var blockBinders = [];
+  function bindBlocks(player, root) { blockBinders.forEach(function (bind) { bind(player, root); }); }
   function byId(id) { return document.getElementById(id); }
   /* An attribute selector for any value: ids from damaged or foreign state must never
      break querySelector (they are also validated when the state is decoded). */
@@ -913,7 +917,7 @@
     unpack(source);
     el = byId(id);
     if (el.hasAttribute("data-quiz")) { el.cpQuiz = new Quiz(this, el); el.cpQuiz.render(); }
-    if (window.Coursepack.bindBlocks) { window.Coursepack.bindBlocks(this, el); }
+    bindBlocks(this, el);
     return el;
   };
 
@@ -1305,7 +1309,7 @@
       section.cpQuiz = new Quiz(self, section);
       section.cpQuiz.render();
     });
-    if (window.Coursepack.bindBlocks) { window.Coursepack.bindBlocks(this, document); }
+    bindBlocks(this, document);
     var close = document.querySelector(".cp-notice-close");
     if (close) { close.addEventListener("click", function () { self.dismissed(true); self.notice(""); }); }
     var start = document.querySelector(".cp-start");
@@ -1381,6 +1385,8 @@
 
   window.Coursepack = {
     registerAdapter: function (name, factory) { factories[name] = factory; },
+    registerBlock: function (bind) { blockBinders.push(bind); },
+    each: each,
     findApi: findApi,
     interactionType: function (key) { return INTERACTION_TYPES[key.type]; },
     scormAccess: scormAccess,
