@@ -355,6 +355,10 @@ def test_a_big_course_keeps_lessons_and_quizzes_inert_until_shown(
     from tests.harness.session import unpack
 
     course = synthetic_course(tmp_path / "big", 120)
+    # Text that would end or change the inert script element if it were not escaped.
+    hostile = "</script><script>window.owned = 1</script> <!-- <script> -->"
+    with (course / "lessons" / "l5-3.md").open("a", encoding="utf-8") as lesson:
+        lesson.write(f"\n```html\n{hostile}\n```\n\nEt `</script>` en ligne.\n")
     package = build(course, ["scorm12"], tmp_path / "out").packages[0].path
     folder = unpack(package, tmp_path / "unpacked")
     html = (folder / "index.html").read_text("utf-8")
@@ -379,6 +383,10 @@ def test_a_big_course_keeps_lessons_and_quizzes_inert_until_shown(
         assert violations(page) == []
         assert page.is_visible("#l5_3 .cp-callout")  # inflated on first show
         assert page.get_attribute("#l5_3 img[alt='Une photo']", "width") == "640"
+        assert page.text_content("#l5_3 pre code") == hostile + "\n"
+        assert page.evaluate(
+            "() => [window.owned, document.querySelectorAll('#cp-main script').length]"
+        ) == [None, 131]
         # A deep link into a lesson not shown yet opens it at its section.
         page.evaluate("() => Coursepack.player.reveal('l9_1--une-section')")
         assert page.eval_on_selector(".cp-step.cp-current", "e => e.id") == "l9_1"
