@@ -13,7 +13,8 @@ from coursepack.targets.content import runtime_script
 from tests.conftest import ROOT
 
 MODULES = ["core.js", "adapter-scorm12.js", "adapter-scorm2004.js", "adapter-xapi.js",
-           "adapter-cmi5.js", "lrs.js"]  # fmt: skip
+           "adapter-cmi5.js", "adapter-web.js", "lrs.js", "keys.js", "block-tabs.js", "block-cards.js",
+           "block-zoom.js", "block-scenario.js"]  # fmt: skip
 
 
 def test_the_shipped_runtime_is_the_minified_build_of_the_sources() -> None:
