@@ -130,3 +130,34 @@ def test_the_build_command_caches_unless_told_not_to(course: Path, tmp_path: Pat
     assert len(list((tmp_path / "cache").glob("render-*.json"))) == 1
     _cli(course, tmp_path / "b", tmp_path / "none", "--no-cache")
     assert not (tmp_path / "none").exists()
+
+
+def test_glossary_terms_are_cached_and_an_edited_definition_still_reaches_the_glossary(
+    tmp_path: Path,
+) -> None:
+    course = tmp_path / "blocks"
+    shutil.copytree(FIXTURES / "blocks", course)
+    cache = tmp_path / "cache"
+    build(course, ["scorm12"], tmp_path / "a", cache_dir=cache)
+    again = build(course, ["scorm12"], tmp_path / "b", cache_dir=cache)
+    assert again.rendered == 0
+    lesson = course / "lessons" / "blocs.md"
+    lesson.write_text(
+        lesson.read_text("utf-8").replace(
+            ": Manipulation progressive d'un mineur.", ": Définition révisée."
+        ),
+        "utf-8",
+    )
+    edited = build(course, ["scorm12"], tmp_path / "c", cache_dir=cache)
+    fresh = build(course, ["scorm12"], tmp_path / "d")
+    glossary = _page(edited.packages[0].path).split('id="glossary"', 1)[1]
+    assert "Définition révisée." in glossary
+    assert "Manipulation progressive" not in glossary
+    assert edited.packages[0].path.read_bytes() == fresh.packages[0].path.read_bytes()
+
+
+def _page(package: Path) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(package) as archive:
+        return archive.read("index.html").decode("utf-8")

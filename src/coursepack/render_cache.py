@@ -77,6 +77,21 @@ class RenderCache:
         if self.file is not None:
             self.used[key] = _encode(render)
 
+    def get_rows(self, key: str) -> list[list[Any]] | None:
+        """A table of plain JSON values kept by ``put_rows`` (not counted as a
+        rendering), or ``None``."""
+        raw = self.entries.get(key) if self.file is not None else None
+        if not isinstance(raw, dict) or not isinstance(raw.get("rows"), list):
+            return None
+        if not all(isinstance(row, list) for row in raw["rows"]):
+            return None
+        self.used[key] = raw
+        return list(raw["rows"])
+
+    def put_rows(self, key: str, rows: list[list[Any]]) -> None:
+        if self.file is not None:
+            self.used[key] = {"rows": rows}
+
     def save(self) -> None:
         if self.file is None:
             return
