@@ -4,7 +4,7 @@ Build times are ratios to a floor measured in the same run: zipping the very fil
 of the built packages with the same settings (coursepack.packaging.write_zip), which
 no build can beat. Run it on a quiet machine:
 
-    python3 -m bench.table            # 50 / 500 / 2,000 / 4,000 lessons, 500 MB video
+    python3 -m bench.table            # 50 to 4,000 lessons, 500 MB video, 1 GB package
     python3 -m bench.table --quick    # small sizes, for the test suite
 
 Columns: what was measured, the figure, and the target from issue 17.
@@ -180,6 +180,34 @@ def validator_ratio(entries: int) -> tuple[float, float]:
     return seconds, listing
 
 
+def big_package_rows(size: int) -> list[Row]:
+    """Validating a package holding one large video (stored, as coursepack stores
+    media): against listing it, and with --check-crc against zipfile's own CRC test
+    of every member (testzip), which reads the same bytes."""
+    from coursepack.validate.engine import Options, validate_path
+
+    label = f"{size // 1024**3} GB" if size >= 1024**3 else f"{size // 1024**2} MB"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big.zip"
+        chunk = bytes(range(256)) * 4096  # 1 MiB
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("imsmanifest.xml", _manifest(1).replace("f0.txt", "film.mp4"))
+            archive.writestr("index.html", "<!DOCTYPE html><title>t</title>")
+            with archive.open("files/film.mp4", "w", force_zip64=True) as member:
+                for _ in range(size // len(chunk)):
+                    member.write(chunk)
+        listing = best_of(3, lambda: zipfile.ZipFile(path).infolist())
+        plain = best_of(3, lambda: validate_path(path, Options(profile="moodle")))
+        tested = best_of(1, lambda: zipfile.ZipFile(path).testzip())
+        crc = best_of(1, lambda: validate_path(path, Options(profile="moodle", check_crc=True)))
+    return [
+        (f"validate, {label} package (only its directory is read)",
+         f"{1000 * plain:.1f} ms (listing it: {1000 * listing:.2f} ms)", "—"),
+        (f"validate --check-crc, {label} package, vs zipfile's testzip",
+         f"{crc / tested:.2f}× ({crc:.2f} s)", "—"),
+    ]  # fmt: skip
+
+
 def _manifest(entries: int) -> str:
     files = "".join(f'<file href="files/f{i}.txt"/>' for i in range(entries))
     return (
@@ -253,6 +281,7 @@ def run(quick: bool) -> list[Row]:
         seconds, listing = validator_ratio(entries)
         rows.append((f"validate, {entries:,} entries, vs listing them",
                      f"{seconds / listing:.1f}× ({seconds:.2f} s)", "≤ 2.5×"))  # fmt: skip
+        rows += big_package_rows(64 * 1024**2 if quick else 1024**3)
         for fmt, (raw, gz) in runtime_bytes().items():
             rows.append((f"runtime JavaScript, {fmt}", f"{raw:,} B raw, {gz:,} B gzip",
                          "≤ 10 KB gzip" if fmt.startswith("scorm") else "—"))  # fmt: skip

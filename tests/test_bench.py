@@ -34,6 +34,8 @@ def test_the_quick_benchmark_prints_the_whole_table() -> None:
         "rebuild after editing one lesson vs clean build",
         "coursepack --help vs import typer",
         "validate, 1,000 entries, vs listing them",
+        "validate, 64 MB package (only its directory is read)",
+        "validate --check-crc, 64 MB package, vs zipfile's testzip",
         "runtime JavaScript, scorm12",
         "Chromium ready, 80 vs 20 lessons",
     ):
