@@ -904,13 +904,16 @@
     this.save(moveFocus === true);
   };
 
-  /* A big course keeps each lesson and quiz as inert text until it is first shown
-     (coursepack.theme.inert_step): the launch page parses one element per step, so it
-     opens in a time independent of the course's size. Returns the step's section. */
+  /* An inert element's text (coursepack.theme.inert_step escaped "</" and "<!--")
+     turned back into the page, in its place. */
   function unpack(source) {
     var html = source.textContent.split("<\\/").join("</").split("<\\!--").join("<!--");
     source.parentNode.replaceChild(document.createRange().createContextualFragment(html), source);
   }
+
+  /* A big course keeps each lesson and quiz as inert text until it is first shown:
+     the launch page parses one element per step, so it opens in a time independent
+     of the course's size. Returns the step's section. */
   Player.prototype.inflate = function (id) {
     var el = byId(id), source = el ? null : byId("cp-src-" + id);
     if (!source) { return el; }
@@ -941,7 +944,7 @@
      (its button), or once one of its steps is shown: a contents of thousands of links
      would cost as much to open as the lessons themselves. */
   Player.prototype.openModule = function (id, open) {
-    var toggle = id ? document.querySelector("[data-toc-module='" + id + "']") : null;
+    var toggle = id ? document.querySelector(attr("data-toc-module", id)) : null;
     if (!toggle) { return; }
     var source = byId("cp-src-toc-" + id);
     if (source) { unpack(source); }
