@@ -594,3 +594,21 @@ def test_an_internal_failure_is_shown_and_live_reload_goes_on(
         monkeypatch.setattr(state.builder, "build", original)
         assert state.rebuild() is True
         assert state.broken == [] and state.current.number == 2
+
+
+def test_a_tab_closed_mid_answer_leaves_the_terminal_quiet_but_a_real_failure_shows(
+    course_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Preview(course_copy, "scorm12", watching=False) as preview:
+        assert preview.server is not None
+        http = preview.server._server
+        try:
+            raise BrokenPipeError(32, "Broken pipe")
+        except BrokenPipeError:
+            http.handle_error(None, ("127.0.0.1", 50000))
+        assert capsys.readouterr().err == ""
+        try:
+            raise KeyError("cmi.core.lesson_status")
+        except KeyError:
+            http.handle_error(None, ("127.0.0.1", 50000))
+        assert "KeyError: 'cmi.core.lesson_status'" in capsys.readouterr().err

@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 from lxml import etree
 
 from coursepack.preview.lrs import agent_key
-from tests.harness.server import LoopbackServer
+from tests.harness.server import HarnessServer, LoopbackServer
 
 ROOT = Path(__file__).resolve().parents[2]
 SCORM_AGAIN = ROOT / "node_modules" / "scorm-again" / "dist"
@@ -261,9 +261,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, b'{"result": true, "errorCode": 0}', "application/json")
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _Server(HarnessServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.state = LmsState()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import coursepack.preview
 from coursepack.preview.attempts import Attempt, Learner, Provided
 from tests.harness.lms import TYPES, ImportedPackage
-from tests.harness.server import LoopbackServer
+from tests.harness.server import HarnessServer, LoopbackServer
 
 API_JS = Path(coursepack.preview.__file__).with_name("static") / "lms.js"
 
@@ -130,9 +130,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, b"true\n0", "text/plain")
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _Server(HarnessServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.state = MoodleState()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import re
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -232,6 +233,13 @@ class _Server(ThreadingHTTPServer):
     @property
     def origin(self) -> str:
         return f"http://{self.host}:{self.port}"
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A tab closed while its answer was being written (unload beacons, a reload):
+        # nothing went wrong, and the author's terminal must not show a traceback.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class PreviewServer:
