@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from coursepack.build import build
+from coursepack.build import BuildResult, build
 from coursepack.errors import CourseError
 from tests.conftest import FIXTURES
 
@@ -38,22 +38,26 @@ def test_a_second_build_reuses_every_lesson_and_writes_the_same_packages(
         assert a.path.read_bytes() == b.path.read_bytes() == c.path.read_bytes()
 
 
-def test_editing_one_lesson_renders_only_that_lesson_again(course: Path, tmp_path: Path) -> None:
+def _built_before_and_after(
+    course: Path, tmp_path: Path, edited: Path, addition: str
+) -> tuple[BuildResult, BuildResult]:
+    """A cached build, then ``addition`` appended to ``edited`` and a cached build."""
     cache = tmp_path / "cache"
     first = build(course, FORMATS, tmp_path / "a", cache_dir=cache)
+    edited.write_text(edited.read_text() + addition)
+    return first, build(course, FORMATS, tmp_path / "b", cache_dir=cache)
+
+
+def test_editing_one_lesson_renders_only_that_lesson_again(course: Path, tmp_path: Path) -> None:
     lesson = course / "lessons" / "two.md"
-    lesson.write_text(lesson.read_text() + "\nOne more sentence.\n")
-    second = build(course, FORMATS, tmp_path / "b", cache_dir=cache)
+    first, second = _built_before_and_after(course, tmp_path, lesson, "\nOne more sentence.\n")
     assert second.rendered == 1
     assert second.reused == first.rendered - 1
 
 
 def test_a_changed_image_renders_every_lesson_again(course: Path, tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    first = build(course, FORMATS, tmp_path / "a", cache_dir=cache)
     image = course / "media" / "square.svg"
-    image.write_text(image.read_text() + "\n<!-- edited -->\n")
-    second = build(course, FORMATS, tmp_path / "b", cache_dir=cache)
+    first, second = _built_before_and_after(course, tmp_path, image, "\n<!-- edited -->\n")
     assert (second.reused, second.rendered) == (0, first.rendered)
 
 

@@ -22,7 +22,7 @@ from coursepack.loader import load_course
 from coursepack.model import Course
 from coursepack.packaging import commit, discard, stage, write_package
 from coursepack.render import RenderedCourse, check_lessons, render_course
-from coursepack.render_cache import RenderCache, open_cache
+from coursepack.render_cache import RenderCache, disabled, open_cache
 from coursepack.state import worst_case_size
 from coursepack.targets import Target, get_target
 
@@ -161,7 +161,7 @@ def build(
     if out == course_root or course_root in out.parents:
         raise UsageError("the output folder must not be inside the course folder")
     report("loading and checking the course")
-    cache = open_cache(cache_dir, course_root) if cache_dir is not None else None
+    cache = open_cache(cache_dir, course_root) if cache_dir is not None else disabled()
     rendered, diagnostics = prepare(course_dir, cache)
     if rendered is None or has_errors(diagnostics, strict=strict):
         raise CourseError(diagnostics)
@@ -188,8 +188,6 @@ def build(
     for job in jobs:
         report(f"packaging {job.target.LABEL} {job.language or ''}".strip())
     built = _package_all(jobs, when)
-    if cache is None:
-        return BuildResult(packages=tuple(built), diagnostics=tuple(sorted_unique(diagnostics)))
     cache.save()
     return BuildResult(
         packages=tuple(built),

@@ -284,23 +284,6 @@ class _Renderer:
             )  # fmt: skip
         return self.parsers[key]
 
-    def _cache_key(
-        self,
-        text: str,
-        file: Path,
-        line: int,
-        allow_html: bool,
-        translations: Mapping[str, str] | None,
-        anchor_prefix: str | None,
-    ) -> str:
-        """The build cache's key of one block ("" without a cache)."""
-        if not self.cache.enabled:
-            return ""
-        return self.cache.key(
-            self._context_key(), text, str(file), line, allow_html,
-            sorted((translations or {}).items()), anchor_prefix,
-        )  # fmt: skip
-
     def _context_key(self) -> str:
         """What every text of this rendering shares, digested once."""
         if not self.context_key:
@@ -322,7 +305,14 @@ class _Renderer:
         anchor_prefix: str | None = None,
     ) -> Markup:
         return self._cached(
-            self._cache_key(text, file, line, allow_html, translations, anchor_prefix),
+            (
+                text,
+                str(file),
+                line,
+                allow_html,
+                sorted((translations or {}).items()),
+                anchor_prefix,
+            ),
             lambda: self._render(
                 text,
                 file,
@@ -346,12 +336,11 @@ class _Renderer:
         line = where.line if where else 0
         # Quiz texts (prompts, options, feedback) are many and short: cached like
         # lessons, they are a tenth of a rebuild less.
-        enabled = self.cache.enabled
-        key = (
-            self.cache.key(self._context_key(), "inline", text, str(file), line) if enabled else ""
-        )
         parser = self.parser(False, False, inline=True)
-        return self._cached(key, lambda: self._render(text, file, line, inline=True, parser=parser))
+        return self._cached(
+            ("inline", text, str(file), line),
+            lambda: self._render(text, file, line, inline=True, parser=parser),
+        )
 
     def _render(self, text: str, file: Path, line: int, **options: Any) -> CachedRender:
         rendered, found = render_markdown(
@@ -365,9 +354,11 @@ class _Renderer:
         )
         return CachedRender(rendered.html, rendered.assets, dict(rendered.generated), tuple(found))
 
-    def _cached(self, key: str, make: Callable[[], CachedRender]) -> Markup:
-        """A rendering from the build cache, or made now and kept there ("" key: no
-        cache); its findings, assets and generated files are collected either way."""
+    def _cached(self, made_from: tuple[object, ...], make: Callable[[], CachedRender]) -> Markup:
+        """A rendering from the build cache, keyed by what it is made from and what
+        every text of this rendering shares, or made now and kept there; its
+        findings, assets and generated files are collected either way."""
+        key = self.cache.key(self._context_key(), *made_from) if self.cache.enabled else ""
         cached = self.cache.get(key) if key else None
         if cached is None:
             cached = make()

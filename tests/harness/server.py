@@ -33,12 +33,6 @@ class HarnessServer(ThreadingHTTPServer):
         self.failures.append(traceback.format_exc())
 
 
-def check_failures(server: HarnessServer, exc: BaseException | None) -> None:
-    """After the test's own failure (if any), a handler's failure is the news."""
-    if exc is None and server.failures:
-        raise AssertionError("a test server's request handler failed:\n" + server.failures[0])
-
-
 class LoopbackServer:
     def __init__(self, server: HarnessServer) -> None:
         self._server = server
@@ -54,7 +48,10 @@ class LoopbackServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
-        check_failures(self._server, exc)
+        # After the test's own failure (if any), a handler's failure is the news.
+        if exc is None and self._server.failures:
+            failure = self._server.failures[0]
+            raise AssertionError("a test server's request handler failed:\n" + failure)
 
     @property
     def origin(self) -> str:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
-from tests.harness.server import HarnessServer, check_failures
+from tests.harness.server import HarnessServer, LoopbackServer
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -21,18 +20,5 @@ class _Quiet(SimpleHTTPRequestHandler):
 @contextmanager
 def serve(folder: Path) -> Iterator[str]:
     handler = functools.partial(_Quiet, directory=str(folder))
-    server = HarnessServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    failed: BaseException | None = None
-    try:
-        host, port = server.server_address[:2]
-        yield f"http://{host!s}:{port}"
-    except BaseException as exc:
-        failed = exc
-        raise
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-        check_failures(server, failed)
+    with LoopbackServer(HarnessServer(("127.0.0.1", 0), handler)) as server:
+        yield server.origin
